@@ -1,0 +1,88 @@
+/**
+ * One interface for every network. A channel knows how to send one thread part and how to read
+ * back whether a part already went out; everything else (what is due, the ledger, retries, the
+ * freeze) lives in the publisher, so adding X or LinkedIn is one new file behind this interface.
+ */
+
+/** The networks copydesk knows. Publishing exists for bluesky and mastodon; x and linkedin are checked for length only. */
+export type Network = 'bluesky' | 'mastodon' | 'x' | 'linkedin';
+
+/** What a network answered for a published part: enough to link to it and to reply to it. */
+export interface SentRef {
+  /** The network's id of the post (Mastodon status id, Bluesky record key). */
+  id: string;
+  /** AT URI for Bluesky (`at://did/app.bsky.feed.post/rkey`). */
+  uri?: string;
+  /** Content id for Bluesky (needed for replies). */
+  cid?: string;
+  /** Public web address of the post, for people. */
+  url?: string;
+}
+
+/** One media attachment, already checked to exist inside the repository. */
+export interface OutgoingMedia {
+  /** Absolute path of the file on disk. */
+  absPath: string;
+  /** Alt text (Bluesky `alt`, Mastodon `description`). */
+  alt: string;
+  /** MIME type, e.g. `image/png`. */
+  mime: string;
+}
+
+/** One thread part, ready to send. Built by the publisher; channels never read posts themselves. */
+export interface OutgoingPart {
+  /** The post's stable `id` from its front-matter. */
+  postId: string;
+  /** 0-based index of this part in the thread. */
+  part: number;
+  /** Number of parts in the thread. */
+  partsTotal: number;
+  /** Plain text to publish. */
+  text: string;
+  /** BCP 47 language of the text. */
+  lang: string;
+  /** Media attached to this part (at most 4). */
+  media: OutgoingMedia[];
+  /** Part 0's ref when this is a reply in a thread (Bluesky `reply.root`). */
+  root?: SentRef;
+  /** The previous part's ref when this is a reply (Bluesky `reply.parent`, Mastodon `in_reply_to_id`). */
+  parent?: SentRef;
+  /**
+   * Deterministic key for this (post, network, part): the same on every run and every retry.
+   * Mastodon sends it as `Idempotency-Key`; Bluesky derives its record key (a TID) from it.
+   */
+  idempotencyKey: string;
+  /** The post's scheduled instant (epoch ms); Bluesky derives the TID timestamp from it. */
+  scheduledAt: number;
+  /** The real send time (Bluesky `createdAt`; never backdated). Time is a parameter. */
+  now: Date;
+  /** Mastodon visibility (`public` by default). */
+  visibility?: 'public' | 'unlisted' | 'private' | 'direct';
+}
+
+/** Result of one send. A union, never a throw, for anything the network can answer. */
+export type SendResult =
+  /** The network accepted the part. */
+  | { status: 'sent'; ref: SentRef }
+  /** The request may have reached the network (timeout, dropped connection, 5xx after sending): read back before any resend. */
+  | { status: 'unknown'; error: string }
+  /** Not sent, safe to try again later (429 with reset time, 503 before acceptance). */
+  | { status: 'retry'; error: string; retryAt?: number }
+  /** Not sent and retrying will not help (auth revoked, validation error): a person must act. */
+  | { status: 'failed'; error: string; action: string };
+
+/** Result of a read-back. */
+export type FindResult =
+  | { status: 'found'; ref: SentRef }
+  | { status: 'absent' }
+  /** The network could not be asked (down, rate limited): do not resend now. */
+  | { status: 'unknown'; error: string };
+
+export interface Channel {
+  /** The network this channel publishes to, or `outbox` for the local folder. */
+  readonly name: Network | 'outbox';
+  /** Read back whether this part already went out (after a crash or an unknown outcome). */
+  find(part: OutgoingPart): Promise<FindResult>;
+  /** Publish one part. Must not log in or call the network before the first call to find/send. */
+  send(part: OutgoingPart): Promise<SendResult>;
+}
