@@ -1,0 +1,77 @@
+#!/usr/bin/env -S node --disable-warning=ExperimentalWarning
+/**
+ * The `copydesk` command: reads argv, the environment and the clock once, then hands them to a
+ * command function. User mistakes print one line and exit 2; nothing prints a stack trace unless
+ * COPYDESK_DEBUG is set.
+ */
+import { UsageError, type Command, type CommandContext } from '../src/cli/context.ts';
+
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  check: { summary: 'check posts (all, or the given paths) and report findings', load: async () => (await import('../src/check/check-command.ts')).checkCommand },
+  plan: { summary: 'show what goes out when, per network, and what is missed, expired or held', load: async () => (await import('../src/schedule/plan-command.ts')).planCommand },
+  publish: { summary: 'publish every due post exactly once (--dry-run to only show)', load: async () => (await import('../src/publish/publish-command.ts')).publishCommand },
+  freeze: { summary: 'stop all publishing now (--reason required; --term/--tag for a partial hold)', load: async () => (await import('../src/crisis/freeze-command.ts')).freezeCommand },
+  thaw: { summary: 'end the freeze; posts that fell due during it stay missed', load: async () => (await import('../src/crisis/freeze-command.ts')).thawCommand },
+  status: { summary: 'freeze state, last successful publisher run, open failures', load: async () => (await import('../src/crisis/status-command.ts')).statusCommand },
+  holding: { summary: 'send a pre-approved holding statement during an incident (even while frozen)', load: async () => (await import('../src/crisis/holding-command.ts')).holdingCommand },
+  watchdog: { summary: 'open an issue when the publisher has not succeeded for over an hour', load: async () => (await import('../src/crisis/watchdog-command.ts')).watchdogCommand },
+  timeline: { summary: 'post-incident timeline (--since, --until) as Markdown', load: async () => (await import('../src/crisis/timeline-command.ts')).timelineCommand },
+  setup: { summary: 'apply or verify the GitHub repository rules (`setup github [--dry-run|--check]`)', load: async () => (await import('../src/github/setup-command.ts')).setupCommand },
+  'comment-preview': { summary: 'post the PR preview from a check artifact (workflow_run job)', load: async () => (await import('../src/github/comment-preview-command.ts')).commentPreviewCommand },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((k) => k.length));
+  return [
+    'copydesk: social media posts as code',
+    '',
+    'Usage: copydesk <command> [options]',
+    '',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `copydesk <command> --help` for a command\'s options. Docs: README.md, posts/README.md.',
+    '',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help());
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    process.stdout.write('copydesk 0.1.0\n');
+    return 0;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    process.stderr.write(`copydesk: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  const ctx: CommandContext = {
+    root: process.env.COPYDESK_ROOT ?? process.cwd(),
+    now: process.env.COPYDESK_NOW ? new Date(process.env.COPYDESK_NOW) : new Date(),
+    env: process.env,
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+  };
+  if (Number.isNaN(ctx.now.getTime())) {
+    process.stderr.write(`copydesk: COPYDESK_NOW "${process.env.COPYDESK_NOW}" is not a date-time (use ISO 8601, e.g. 2027-01-14T09:00:00Z)\n`);
+    return 2;
+  }
+  try {
+    const command = await entry.load();
+    return await command(args, ctx);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`copydesk ${name}: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`copydesk ${name}: unexpected error: ${(e as Error).message}\n(set COPYDESK_DEBUG=1 for details, and please report it)\n`);
+    if (process.env.COPYDESK_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,122 @@
+/**
+ * The repository's configuration, read from `copydesk.config.yaml` at the repository root.
+ * Every field has a default, so a repository without the file still works.
+ */
+import type { Network } from '../publish/channel.ts';
+
+export const CONFIG_FILE = 'copydesk.config.yaml';
+
+/** Networks copydesk knows, in the order they are listed to users. */
+export const NETWORKS: readonly Network[] = ['bluesky', 'mastodon', 'x', 'linkedin'];
+/** Networks copydesk can publish to today (x and linkedin are checked for length only). */
+export const PUBLISHABLE: readonly Network[] = ['bluesky', 'mastodon'];
+
+export interface BlueskySettings {
+  /** PDS address, e.g. `https://bsky.social`. */
+  service: string;
+  /** Account handle or DID used to log in (the app password is the secret `BLUESKY_APP_PASSWORD`). */
+  identifier?: string;
+}
+
+export interface MastodonSettings {
+  /** Instance base URL, e.g. `https://mastodon.social`. */
+  instance?: string;
+  /** The instance's status limit (`GET /api/v2/instance` → configuration.statuses.max_characters). */
+  maxCharacters: number;
+  /** Characters every URL counts for (23 on stock Mastodon). */
+  charactersPerUrl: number;
+  /** Default visibility of statuses. */
+  visibility: 'public' | 'unlisted' | 'private' | 'direct';
+}
+
+export interface WatchTerm {
+  /** A word or phrase (case-insensitive, whole words). */
+  term: string;
+  /** Why it is listed, shown in the error (e.g. "flood in Gdańsk, 2027-02-03"). */
+  reason?: string;
+}
+
+export interface QuietPeriod {
+  /** First instant of the period (epoch ms). */
+  from: number;
+  /** End of the period (epoch ms, exclusive). */
+  until: number;
+  /** Shown in plans and holds. */
+  reason: string;
+}
+
+export interface CredentialEntry {
+  /** The account, e.g. `@bakery.bsky.social`. */
+  account: string;
+  /** Network of the account. */
+  network: string;
+  /** Person who owns the account. */
+  owner: string;
+  /** Person who can act when the owner cannot. */
+  backup: string;
+  /** Name of the secret that holds the credential (never its value). */
+  secret: string;
+  /** Date the secret was last rotated (YYYY-MM-DD). */
+  rotated?: string;
+  /** How to revoke the credential, step by step. */
+  revoke: string;
+}
+
+export interface Config {
+  /** Team time zone (IANA), used for local times in posts and for display. */
+  timezone: string;
+  /** Default language of posts (BCP 47). */
+  lang: string;
+  /** Networks this repository publishes to, and their settings. */
+  channels: { bluesky: BlueskySettings; mastodon: MastodonSettings; enabled: Network[] };
+  /** Sensitive topics: topic name → terms. A match is a warning. */
+  sensitiveTopics: Record<string, string[]>;
+  /** Terms listed during a crisis. A match is an error while listed. */
+  watchlist: WatchTerm[];
+  /** Minimum minutes between two posts on the same network. */
+  minSpacingMinutes: number;
+  /** A post later than this many minutes past its time is marked missed, never sent late. */
+  maxLatenessMinutes: number;
+  /** At most this many posts per network in one publisher run, so a backlog never fires as a burst. */
+  maxPerRun: number;
+  /** Branch that holds the ledger and the freeze state (written only by the publisher). */
+  stateBranch: string;
+  /** Periods when nothing goes out. */
+  quietPeriods: QuietPeriod[];
+  /** Who holds which account (shown on the site; never secret values). */
+  credentials: CredentialEntry[];
+}
+
+export const DEFAULT_SENSITIVE_TOPICS: Record<string, string[]> = {
+  politics: [
+    'election', 'elections', 'vote', 'voting', 'ballot', 'president', 'prime minister', 'parliament', 'senate',
+    'congress', 'government', 'politician', 'politicians', 'political', 'politics', 'democrat', 'democrats',
+    'republican', 'republicans', 'left-wing', 'right-wing', 'campaign rally', 'referendum', 'immigration',
+    'abortion', 'gun control',
+  ],
+  religion: [
+    'god', 'jesus', 'christ', 'allah', 'church', 'mosque', 'synagogue', 'temple', 'pray', 'prayer', 'prayers',
+    'bible', 'quran', 'koran', 'torah', 'religion', 'religious', 'christian', 'muslim', 'jewish', 'hindu',
+    'buddhist', 'atheist', 'pope', 'blessed',
+  ],
+};
+
+export function defaultConfig(): Config {
+  return {
+    timezone: 'UTC',
+    lang: 'en',
+    channels: {
+      bluesky: { service: 'https://bsky.social' },
+      mastodon: { maxCharacters: 500, charactersPerUrl: 23, visibility: 'public' },
+      enabled: ['bluesky', 'mastodon'],
+    },
+    sensitiveTopics: structuredClone(DEFAULT_SENSITIVE_TOPICS),
+    watchlist: [],
+    minSpacingMinutes: 0,
+    maxLatenessMinutes: 120,
+    maxPerRun: 5,
+    stateBranch: 'copydesk-state',
+    quietPeriods: [],
+    credentials: [],
+  };
+}

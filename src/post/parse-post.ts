@@ -1,0 +1,217 @@
+/**
+ * The one post parser. Pure: text in, a `Post` or diagnostics out. Front-matter is split by
+ * gray-matter and read by `yaml` with positions (timestamps stay strings, see ../post/time.ts).
+ */
+import matter from 'gray-matter';
+import { posix } from 'node:path';
+import type { Config } from '../config/config.ts';
+import { NETWORKS } from '../config/config.ts';
+import { diag, type Diagnostic } from '../diagnostic/diagnostic.ts';
+import { FieldReader, isRecord } from '../diagnostic/fields.ts';
+import { parseYamlWithPositions } from '../diagnostic/yaml-source.ts';
+import type { Network } from '../publish/channel.ts';
+import { POST_FIELDS, type Ignore, type Post, type PostMedia, type PostPart } from './post.ts';
+import { isValidZone, parseInstant } from './time.ts';
+
+export type ParseResult = { ok: true; post: Post; problems: Diagnostic[] } | { ok: false; problems: Diagnostic[] };
+
+/** Larger files are refused before parsing: a post is a few hundred characters. */
+export const MAX_POST_BYTES = 256 * 1024;
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const SEPARATOR = /^---[ \t]*$/;
+const IGNORE = /<!--\s*copydesk-ignore\s+([a-z0-9-]+)\s*(?::\s*([\s\S]*?))?\s*-->/gi;
+
+export interface ParseInput {
+  /** Repository-relative path (forward slashes). */
+  file: string;
+  /** Absolute path of the repository root (to resolve media). */
+  root: string;
+  /** Raw bytes of the file. */
+  bytes: Uint8Array;
+  config: Config;
+}
+
+export function parsePost({ file, root, bytes, config }: ParseInput): ParseResult {
+  const fail = (line: number, message: string, fix: string, ruleId = 'post-format'): ParseResult => ({ ok: false, problems: [diag(file, { line }, 'error', ruleId, message, fix)] });
+  if (bytes.length === 0) return fail(1, 'the file is empty', 'Add front-matter (id, publish_at, channels) and the post text; see posts/README.md.');
+  if (bytes.length > MAX_POST_BYTES) return fail(1, `the file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; a post file may be at most ${MAX_POST_BYTES / 1024} KB`, 'Move large content out of posts/ (media go in their own files, referenced from `media`).');
+  if (bytes.includes(0)) return fail(1, 'this is a binary file, not a Markdown post', 'Keep only .md posts under posts/ (images are referenced from `media`, e.g. posts/media/).');
+  let source: string;
+  try {
+    source = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail(1, 'the file is not valid UTF-8 text', 'Save the file as UTF-8.');
+  }
+  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+  if (!/^---[ \t]*\r?\n/.test(source)) return fail(1, 'the post has no front-matter', 'Start the file with a `---` line, the fields (id, publish_at, channels), and another `---` line; see posts/README.md.');
+
+  let rawMatter = '';
+  let body: string;
+  try {
+    const split = matter(source, { engines: { yaml: { parse: (s: string) => ((rawMatter = s), {}) } } } as never);
+    body = split.content;
+  } catch (e) {
+    return fail(1, `the front-matter cannot be read: ${(e as Error).message}`, 'Close the front-matter with a `---` line.');
+  }
+  if (!source.endsWith(body)) return fail(1, 'the front-matter is not closed', 'Add a line with `---` after the last field.');
+  const bodyStart = source.length - body.length;
+
+  const y = parseYamlWithPositions(rawMatter, 1);
+  if (!y.ok) {
+    return { ok: false, problems: y.errors.map((e) => diag(file, e, 'error', 'yaml', `invalid front-matter YAML: ${e.message}`, 'Fix the YAML at this position: indentation, a missing colon, or put the value in quotes.', 'yaml')) };
+  }
+  const r = new FieldReader(file, y.at, y.keyAt);
+  if (!isRecord(y.value)) return fail(2, 'the front-matter must be a list of `field: value` lines', 'Write `id: my-post`, `publish_at: …`, `channels: [bluesky]`, one per line.');
+  const fm = y.value;
+  r.unknownKeys(fm, POST_FIELDS, [], 'unknown-field');
+  const lines: Record<string, number> = {};
+  for (const k of Object.keys(fm)) lines[k] = y.keyAt([k]).line;
+
+  // id
+  const id = r.string(fm, 'id', [], 'id');
+  if (id === undefined && !('id' in fm && fm.id !== null)) {
+    const base = posix.basename(file, '.md').toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+    r.error([], 'id', '`id` is missing', `Add \`id: ${base || 'my-post'}\`: a stable name that never changes, even if the file is renamed.`);
+  } else if (id !== undefined && !ID_PATTERN.test(id)) {
+    r.error(['id'], 'id', `\`id\` "${id}" may only use letters, digits, ".", "_" and "-" (at most 100, starting with a letter or digit)`, 'Use something like `2027-01-spring-menu`.');
+  }
+
+  // draft, timezone
+  const draft = r.boolean(fm, 'draft', [], 'draft') ?? false;
+  let timezone = config.timezone;
+  const tz = r.string(fm, 'timezone', [], 'timezone');
+  if (tz !== undefined) {
+    if (isValidZone(tz)) timezone = tz;
+    else r.error(['timezone'], 'timezone', `\`timezone\` "${tz}" is not an IANA time zone`, 'Use a name like Europe/Warsaw, America/New_York or UTC, or remove it to use the team zone.');
+  }
+
+  // publish_at
+  const when = (key: 'publish_at' | 'expires'): { instant?: number; raw?: string } => {
+    const v = fm[key];
+    if (v === undefined || v === null) return {};
+    if (typeof v !== 'string') {
+      r.error([key], 'publish-at', `\`${key}\` must be a date-time in quotes, not ${typeof v === 'number' ? 'a number' : 'a ' + typeof v}`, `Write \`${key}: "2027-01-14T09:00:00+01:00"\` or \`${key}: "2027-01-14 09:00"\`.`);
+      return {};
+    }
+    if (tz !== undefined && !isValidZone(tz)) return { raw: v };
+    const t = parseInstant(v, timezone);
+    if (!t.ok) {
+      r.error([key], key === 'publish_at' ? 'publish-at' : 'expires', `\`${key}\`: ${t.message}`, t.fix);
+      return { raw: v };
+    }
+    return { instant: t.instant, raw: v };
+  };
+  const pub = when('publish_at');
+  if (!('publish_at' in fm) && !draft) r.error([], 'publish-at', '`publish_at` is missing', 'Add `publish_at: "2027-01-14 09:00"` (team time zone) or with an explicit offset; or mark the post `draft: true`.');
+  const exp = when('expires');
+
+  // channels
+  const channels: Network[] = [];
+  const chList = r.stringList(fm, 'channels', [], 'channels');
+  if (chList === undefined && !('channels' in fm && fm.channels !== null)) {
+    r.error([], 'channels', '`channels` is missing', `Add \`channels: [${config.channels.enabled.join(', ')}]\`.`);
+  }
+  for (const [i, name] of (chList ?? []).entries()) {
+    const n = name.trim().toLowerCase();
+    if (!(NETWORKS as readonly string[]).includes(n)) {
+      r.error(['channels', i], 'channels', `unknown channel "${name}"`, `Use one of: ${NETWORKS.join(', ')}.`);
+    } else if (!config.channels.enabled.includes(n as Network)) {
+      r.error(['channels', i], 'channels', `channel "${n}" is not configured for this repository`, `Use one of: ${config.channels.enabled.join(', ')}; or add it under \`channels\` in copydesk.config.yaml.`);
+    } else if (!channels.includes(n as Network)) channels.push(n as Network);
+  }
+  if (chList && chList.length === 0) r.error(['channels'], 'channels', '`channels` is empty', `List at least one of: ${config.channels.enabled.join(', ')}.`);
+
+  // lang, tags
+  let lang = config.lang;
+  const l = r.string(fm, 'lang', [], 'lang');
+  if (l !== undefined) {
+    try {
+      lang = Intl.getCanonicalLocales(l)[0] ?? lang;
+    } catch {
+      r.error(['lang'], 'lang', `\`lang\` "${l}" is not a BCP 47 language tag`, 'Use a tag like en, pl or en-GB.');
+    }
+  }
+  const tags = r.stringList(fm, 'tags', [], 'tags') ?? [];
+
+  // thread parts
+  const parts = splitParts(source, bodyStart);
+  parts.forEach((p, i) => {
+    if (!p.text) r.problems.push(diag(file, { line: p.line }, 'error', 'empty-part', parts.length > 1 ? `thread part ${i + 1} is empty` : 'the post has no text', parts.length > 1 ? 'Write text between the `---` lines, or remove the extra `---`.' : 'Write the post text below the front-matter.'));
+  });
+
+  // media
+  const media: PostMedia[] = [];
+  const m = fm.media;
+  if (m !== undefined && m !== null) {
+    if (!Array.isArray(m)) r.error(['media'], 'media', '`media` must be a list', 'Write `media:` then `  - path: img/photo.jpg` and `    alt: what the picture shows`.');
+    else m.forEach((item, i) => {
+      const p = ['media', i];
+      if (!isRecord(item)) return void r.error(p, 'media', `media item ${i + 1} must have \`path\` and \`alt\``, 'Write `- path: img/photo.jpg` with `alt: what the picture shows` under it.');
+      r.unknownKeys(item, ['path', 'alt', 'part'], p, 'unknown-field');
+      const path = r.string(item, 'path', p, 'media');
+      const alt = r.string(item, 'alt', p, 'alt-text') ?? '';
+      const part = r.number(item, 'part', p, 'media', 1) ?? 1;
+      if (!path) return void r.error(p, 'media', `media item ${i + 1} has no \`path\``, 'Add `path:` relative to this post file.');
+      const repoPath = posix.normalize(posix.join(posix.dirname(file), path.replaceAll('\\', '/')));
+      if (posix.isAbsolute(path) || repoPath === '..' || repoPath.startsWith('../')) {
+        return void r.error([...p, 'path'], 'media', `media path "${path}" points outside the repository`, 'Put the file inside the repository (e.g. posts/media/) and give its path relative to this post.');
+      }
+      if (part > parts.length || !Number.isInteger(part)) r.error([...p, 'part'], 'media', `media item ${i + 1} is attached to part ${part}, but the thread has ${parts.length} part(s)`, `Use a part number from 1 to ${parts.length}.`);
+      media.push({ path, repoPath, absPath: posix.join(root.replaceAll('\\', '/'), repoPath), alt, part: Math.min(part, parts.length) - 1, line: y.at(p).line });
+    });
+  }
+
+  const ignores = findIgnores(source, r, file);
+  const errors = r.problems.filter((d) => d.severity === 'error');
+  if (errors.length) return { ok: false, problems: r.problems };
+  const post: Post = {
+    id: id!, file, absPath: posix.join(root.replaceAll('\\', '/'), file), source, timezone, channels, media, lang, draft, tags, parts, ignores, lines,
+    ...(pub.instant !== undefined ? { publishAt: pub.instant, publishAtRaw: pub.raw } : {}),
+    ...(exp.instant !== undefined ? { expires: exp.instant } : {}),
+  };
+  return { ok: true, post, problems: r.problems };
+}
+
+/** Split the body into thread parts at lines holding only `---`. */
+function splitParts(source: string, bodyStart: number): PostPart[] {
+  const parts: PostPart[] = [];
+  let start = bodyStart;
+  let offset = bodyStart;
+  const flush = (end: number) => {
+    const raw = source.slice(start, end);
+    const text = raw.replace(IGNORE, '').replace(/<!--[\s\S]*?-->/g, '').replace(/[ \t]+$/gm, '').replace(/^\s*\n|\s+$/g, '').replace(/\n{3,}/g, '\n\n');
+    const lead = raw.length - raw.replace(/^\s+/, '').length;
+    parts.push({ index: parts.length, text: text.trim(), line: lineAt(source, start + lead), start, end });
+  };
+  while (offset <= source.length) {
+    const nl = source.indexOf('\n', offset);
+    const lineEnd = nl === -1 ? source.length : nl;
+    if (SEPARATOR.test(source.slice(offset, lineEnd).replace(/\r$/, ''))) {
+      flush(offset);
+      start = lineEnd + 1;
+    }
+    if (nl === -1) break;
+    offset = nl + 1;
+  }
+  flush(source.length);
+  return parts;
+}
+
+function findIgnores(source: string, r: FieldReader, file: string): Ignore[] {
+  const out: Ignore[] = [];
+  for (const m of source.matchAll(IGNORE)) {
+    const line = lineAt(source, m.index);
+    const reason = (m[2] ?? '').trim();
+    if (!reason) r.problems.push(diag(file, { line }, 'error', 'ignore-reason', `copydesk-ignore for \`${m[1]}\` gives no reason`, `Write it as <!-- copydesk-ignore ${m[1]}: why the team accepts this -->.`));
+    else out.push({ ruleId: m[1]!.toLowerCase(), reason, line });
+  }
+  return out;
+}
+
+/** 1-based line of an offset. */
+export function lineAt(source: string, offset: number): number {
+  let n = 1;
+  for (let i = source.indexOf('\n'); i !== -1 && i < offset; i = source.indexOf('\n', i + 1)) n++;
+  return n;
+}
