@@ -1,0 +1,16 @@
+/** `npm run bench`: runs every `bench/*.bench.ts` in turn, each in its own process, and prints their figures. */
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = import.meta.dirname;
+const only = process.argv.slice(2);
+const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
+let failures = 0;
+for (const f of files) {
+  console.log(`\n=== ${f} ===`);
+  const r = spawnSync(process.execPath, [join(dir, f)], { stdio: 'inherit', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+  if (r.status !== 0) failures++;
+}
+if (!files.length) console.log('no benchmarks found');
+process.exitCode = failures ? 1 : 0;

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/config.ts';
+import { parsePost } from '../../src/post/parse-post.ts';
+
+const config = { ...defaultConfig(), timezone: 'Europe/Warsaw' };
+const parse = (text: string, file = 'posts/a.md') => parsePost({ file, root: '/repo', bytes: new TextEncoder().encode(text), config });
+
+describe('parsePost', () => {
+  it('reads a post with a local time in the team zone and splits a thread', () => {
+    const r = parse('---\nid: launch\npublish_at: 2027-01-14 09:00\nchannels: [bluesky, mastodon]\ntags: [promo]\n---\nFirst part.\n---\nSecond part.\n\n---\n\nThird.\n');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    // Unquoted: YAML must not turn it into a UTC date.
+    expect(new Date(r.post.publishAt!).toISOString()).toBe('2027-01-14T08:00:00.000Z');
+    expect(r.post.parts.map((p) => p.text)).toEqual(['First part.', 'Second part.', 'Third.']);
+    expect(r.post.parts.map((p) => p.line)).toEqual([7, 9, 13]);
+    expect(r.post.channels).toEqual(['bluesky', 'mastodon']);
+  });
+
+  it('names the line and suggests the field for a typo', () => {
+    const r = parse('---\nid: x\npublsh_at: "2027-01-14 09:00"\nchannels: [bluesky]\n---\nHi\n');
+    expect(r.ok).toBe(false);
+    const typo = r.problems.find((p) => p.message.includes('publsh_at'))!;
+    expect(typo).toMatchObject({ line: 3, severity: 'error', ruleId: 'unknown-field' });
+    expect(typo.fix).toContain('publish_at');
+  });
+
+  it('lists the valid channels for an unknown one', () => {
+    const r = parse('---\nid: x\npublish_at: "2027-01-14 09:00"\nchannels: [bluesky, myspace]\n---\nHi\n');
+    expect(r.ok).toBe(false);
+    const p = r.problems.find((d) => d.ruleId === 'channels')!;
+    expect(p.message).toContain('myspace');
+    expect(p.fix).toContain('bluesky, mastodon');
+  });
+
+  it('reports a DST gap at the publish_at line', () => {
+    const r = parse('---\nid: x\nchannels: [bluesky]\npublish_at: "2027-03-28 02:30"\n---\nHi\n');
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatchObject({ line: 4, ruleId: 'publish-at' });
+  });
+
+  it('refuses wrong types with the field named', () => {
+    const r = parse('---\nid: [a]\npublish_at: 2027\nchannels: {a: 1}\ndraft: maybe\ntags: {x: 1}\nmedia: photo.png\nlang: 12345678901\n---\nHi\n');
+    expect(r.ok).toBe(false);
+    const lines = r.problems.map((p) => p.line);
+    for (const l of [2, 3, 4, 5, 6, 7]) expect(lines).toContain(l);
+  });
+
+  it('refuses media outside the repository', () => {
+    const r = parse('---\nid: x\npublish_at: "2027-01-14 09:00"\nchannels: [bluesky]\nmedia:\n  - path: ../../../etc/passwd\n    alt: a file\n---\nHi\n', 'posts/a.md');
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatchObject({ line: 6, ruleId: 'media' });
+  });
+
+  it('gives one clear error for empty, binary and invalid YAML files', () => {
+    expect(parse('').problems[0]!.message).toContain('empty');
+    expect(parsePost({ file: 'posts/b.md', root: '/r', bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1]), config }).problems[0]!.message).toContain('binary');
+    const y = parse('---\nid: x\nchannels: [bluesky\n---\nHi\n');
+    expect(y.ok).toBe(false);
+    expect(y.problems[0]!.ruleId).toBe('yaml');
+    expect(y.problems[0]!.line).toBeGreaterThanOrEqual(3);
+  });
+
+  it('collects accepted warnings and requires a reason', () => {
+    const ok = parse('---\nid: x\npublish_at: "2027-01-14 09:00"\nchannels: [bluesky]\n---\nHi <!-- copydesk-ignore sensitive-topic: charity event at the church hall -->\n');
+    expect(ok.ok && ok.post.ignores).toEqual([{ ruleId: 'sensitive-topic', reason: 'charity event at the church hall', line: 6 }]);
+    expect(ok.ok && ok.post.parts[0]!.text).toBe('Hi');
+    const bad = parse('---\nid: x\npublish_at: "2027-01-14 09:00"\nchannels: [bluesky]\n---\nHi <!-- copydesk-ignore sensitive-topic -->\n');
+    expect(bad.ok).toBe(false);
+  });
+
+  it('lets drafts and holding statements omit publish_at, but not posts', () => {
+    expect(parse('---\nid: x\nchannels: [bluesky]\ndraft: true\n---\nHi\n').ok).toBe(true);
+    expect(parse('---\nid: x\nchannels: [bluesky]\n---\nHi\n').ok).toBe(false);
+    expect(parsePost({ file: 'playbook/holding/a.md', root: '/r', bytes: new TextEncoder().encode('---\nid: x\nchannels: [bluesky]\n---\nHi\n'), config, kind: 'holding' }).ok).toBe(true);
+  });
+});
