@@ -1,0 +1,689 @@
+/**
+ * A strict local stand-in for a Mastodon instance (node:http on 127.0.0.1, random port), built from
+ * the documented API, because no Mastodon server can run here:
+ *
+ * - `GET  /api/v2/instance`                        https://docs.joinmastodon.org/methods/instance/#v2
+ * - `POST /api/v2/media`, `GET /api/v1/media/:id`  https://docs.joinmastodon.org/methods/media/
+ * - `POST /api/v1/statuses`                        https://docs.joinmastodon.org/methods/statuses/#create
+ * - `GET  /api/v1/accounts/verify_credentials`     https://docs.joinmastodon.org/methods/accounts/#verify_credentials
+ * - `GET  /api/v1/accounts/:id/statuses`           https://docs.joinmastodon.org/methods/accounts/#statuses
+ * - rate-limit headers                              https://docs.joinmastodon.org/api/rate-limits/
+ *
+ * Anything else (another path or method, a missing `Authorization` header, a status without
+ * `Idempotency-Key`, `scheduled_at`, an undocumented parameter) is answered with HTTP 599 and
+ * recorded in `violations`, which every test expects to stay empty.
+ *
+ * Behaviour a client must cope with is real here: `Idempotency-Key` is remembered for one hour of
+ * the fake's own clock (`now`), uploads answer 202 and `GET /api/v1/media/:id` 206 until processed,
+ * a status naming unprocessed media is refused with 422, and status text comes back only as HTML
+ * rendered the way Mastodon renders it (paragraphs, `<br />`, links with hidden spans, hashtags,
+ * mentions without their domain).
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** One attachment as stored by the fake. */
+export interface FakeMedia {
+  /** Attachment id. */
+  id: string;
+  /** Alt text received as `description`. */
+  description: string | null;
+  /** MIME type of the uploaded file. */
+  mime: string;
+  /** File name of the uploaded file. */
+  filename: string;
+  /** Size in bytes. */
+  size: number;
+  /** Polls of `GET /api/v1/media/:id` still to answer 206 before the file counts as processed. */
+  pollsLeft: number;
+  /** Id of the status it is attached to, once attached. */
+  statusId: string | null;
+}
+
+/** One status created on the fake. */
+export interface FakeStatus {
+  /** Status id. */
+  id: string;
+  /** ISO creation time from the fake's clock. */
+  created_at: string;
+  /** The text exactly as posted. */
+  text: string;
+  /** HTML as Mastodon renders it. */
+  content: string;
+  /** The replied-to status id, or null. */
+  in_reply_to_id: string | null;
+  /** `public`, `unlisted`, `private` or `direct`. */
+  visibility: string;
+  /** ISO 639-1 code sent, or null. */
+  language: string | null;
+  /** Attachments in order, with their descriptions. */
+  media: FakeMedia[];
+  /** The `Idempotency-Key` it was created with. */
+  idempotencyKey: string;
+  /** Public web address. */
+  url: string;
+}
+
+/** One request the fake received. */
+export interface RecordedRequest {
+  /** HTTP method. */
+  method: string;
+  /** Path without the query. */
+  path: string;
+  /** Query parameters. */
+  query: Record<string, string>;
+  /** Whether `Authorization: Bearer <token>` was right, wrong or absent (the value is never kept). */
+  auth: 'valid' | 'invalid' | 'missing';
+  /** The `Idempotency-Key` header, if sent. */
+  idempotencyKey?: string;
+  /** The fake's clock when it arrived. */
+  at: number;
+}
+
+/** A programmed failure for the next `POST /api/v1/statuses`. */
+export type StatusFault =
+  /** 429 with `X-RateLimit-*` headers; `reset` is the ISO `X-RateLimit-Reset` value. */
+  | { kind: 'rate-limited'; reset: string }
+  /** 422 with `{"error": error}`. */
+  | { kind: 'unprocessable'; error: string }
+  /** A 5xx; with `created` the status IS created before the error is answered. */
+  | { kind: 'server-error'; status: 500 | 502 | 503; created: boolean }
+  /** The status IS created, then the connection is closed without an answer. */
+  | { kind: 'accept-then-close' }
+  /** The status IS created, then no answer ever comes (the client times out). */
+  | { kind: 'accept-then-hang' }
+  /** 401, as when the token was revoked a moment ago. */
+  | { kind: 'unauthorized' };
+
+/** Instance settings. */
+export interface MastodonFakeOptions {
+  /** The only valid access token (default `fake-mastodon-token`). */
+  token?: string;
+  /** Start of the fake's clock, epoch ms (default 2025-03-01T09:00:00Z). */
+  now?: number;
+  /** How many `GET /api/v1/media/:id` answer 206 after an upload (default 1); 0 answers uploads with 200. */
+  mediaProcessingPolls?: number;
+  /** `configuration.statuses.max_characters` (default 500). */
+  maxCharacters?: number;
+  /** `configuration.statuses.max_media_attachments` (default 4). */
+  maxMediaAttachments?: number;
+  /** `configuration.statuses.characters_reserved_per_url` (default 23). */
+  charactersReservedPerUrl?: number;
+}
+
+/** A running fake. */
+export interface MastodonFake {
+  /** Base URL, e.g. `http://127.0.0.1:43121`. */
+  readonly url: string;
+  /** The valid access token. */
+  readonly token: string;
+  /** The fake's clock (epoch ms); set it to move time, e.g. past the one-hour idempotency window. */
+  now: number;
+  /** How many polls newly uploaded media answer 206 (0: uploads answer 200 at once). */
+  mediaProcessingPolls: number;
+  /** Every request received, in order. */
+  readonly requests: RecordedRequest[];
+  /** Every request a real client should never make; tests assert this stays empty. */
+  readonly violations: string[];
+  /** Statuses created, oldest first. */
+  readonly statuses: FakeStatus[];
+  /** Attachments uploaded, oldest first. */
+  readonly media: FakeMedia[];
+  /** The account id of the token's user. */
+  readonly accountId: string;
+  /** Answer the next `times` status posts with `fault`. */
+  failNextStatusPosts(fault: StatusFault, times?: number): void;
+  /** Make the token invalid from now on (every authenticated request answers 401). */
+  revokeToken(): void;
+  /** Stop the server and drop open connections. */
+  close(): Promise<void>;
+}
+
+/** Mastodon's idempotency window: keys are "stored for up to 1 hour". */
+const IDEMPOTENCY_MS = 60 * 60_000;
+const RATE_LIMIT = 300;
+const USERNAME = 'copydesk';
+/** What `configuration.media_attachments.supported_mime_types` lists (a subset of Mastodon's). */
+const SUPPORTED_MIME_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif', 'video/mp4', 'audio/mpeg'];
+const VISIBILITIES = new Set(['public', 'unlisted', 'private', 'direct']);
+/** Documented `POST /api/v1/statuses` parameters (JSON keys; form keys add `[]`/`[...]`). */
+const STATUS_PARAMS = new Set([
+  'status',
+  'media_ids',
+  'poll',
+  'in_reply_to_id',
+  'sensitive',
+  'spoiler_text',
+  'visibility',
+  'language',
+  'scheduled_at',
+  'quoted_status_id',
+  'quote_approval_policy',
+]);
+
+function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const TOKEN_RE =
+  /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)'])|(^|[^\w/@])@(\w+)(?:@([a-z0-9-]+(?:\.[a-z0-9-]+)+))?|(^|[^\w&/#])#(\w+)/gi;
+
+/** Render one line the way Mastodon's TextFormatter does: escape, then links, mentions, hashtags. */
+function renderLine(line: string, base: string): string {
+  let html = '';
+  let last = 0;
+  for (const m of line.matchAll(TOKEN_RE)) {
+    const index = m.index ?? 0;
+    html += escapeHtml(line.slice(last, index));
+    if (m[1]) {
+      const url = m[1];
+      const prefix = /^https?:\/\/(www\.)?/.exec(url)?.[0] ?? '';
+      const rest = url.slice(prefix.length);
+      const shown = rest.slice(0, 30);
+      const hidden = rest.slice(30);
+      html +=
+        `<a href="${escapeHtml(url)}" target="_blank" rel="nofollow noopener" translate="no">` +
+        `<span class="invisible">${escapeHtml(prefix)}</span>` +
+        `<span class="${hidden ? 'ellipsis' : ''}">${escapeHtml(shown)}</span>` +
+        `<span class="invisible">${escapeHtml(hidden)}</span></a>`;
+    } else if (m[3]) {
+      const host = m[4] ? `https://${m[4]}` : base;
+      html +=
+        escapeHtml(m[2] ?? '') +
+        `<span class="h-card" translate="no"><a href="${escapeHtml(`${host}/@${m[3]}`)}" class="u-url mention">` +
+        `@<span>${escapeHtml(m[3])}</span></a></span>`;
+    } else {
+      html +=
+        escapeHtml(m[5] ?? '') +
+        `<a href="${escapeHtml(`${base}/tags/${m[6]}`)}" class="mention hashtag" rel="tag">#<span>${escapeHtml(m[6] ?? '')}</span></a>`;
+    }
+    last = index + m[0].length;
+  }
+  return html + escapeHtml(line.slice(last));
+}
+
+/** Mastodon's plain-text → HTML: paragraphs on blank lines, `<br />` on single line breaks. */
+export function renderStatusHtml(text: string, base: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .trim()
+    .split(/\n{2,}/)
+    .map((para) => `<p>${para.split('\n').map((line) => renderLine(line, base)).join('<br />')}</p>`)
+    .join('');
+}
+
+/** Characters as Mastodon counts them: code points, every URL as `reserved` characters. */
+function countCharacters(text: string, reserved: number): number {
+  return [...text.replace(/https?:\/\/\S+/g, 'x'.repeat(reserved))].length;
+}
+
+/** Field names of a form (the project's TS lib has no DOM.Iterable, so no `keys()`). */
+function formKeys(form: FormData): string[] {
+  const keys: string[] = [];
+  form.forEach((_value, key) => keys.push(key));
+  return keys;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Start a fake instance on 127.0.0.1 with a random port. */
+export async function startMastodonFake(options: MastodonFakeOptions = {}): Promise<MastodonFake> {
+  const token = options.token ?? 'fake-mastodon-token';
+  const limits = {
+    max_characters: options.maxCharacters ?? 500,
+    max_media_attachments: options.maxMediaAttachments ?? 4,
+    characters_reserved_per_url: options.charactersReservedPerUrl ?? 23,
+  };
+  const accountId = '109000000000000001';
+  const requests: RecordedRequest[] = [];
+  const violations: string[] = [];
+  const statuses: FakeStatus[] = [];
+  const media: FakeMedia[] = [];
+  const idempotency = new Map<string, { statusId: string; at: number }>();
+  const faults: StatusFault[] = [];
+  const sockets = new Set<Socket>();
+  let tokenValid = true;
+  let nextStatus = 110000000000000001n;
+  let nextMedia = 22000001;
+  let base = '';
+
+  const state = {
+    now: options.now ?? Date.parse('2025-03-01T09:00:00Z'),
+    mediaProcessingPolls: options.mediaProcessingPolls ?? 1,
+  };
+
+  function rateHeaders(remaining: number, reset: string): Record<string, string> {
+    return {
+      'X-RateLimit-Limit': String(RATE_LIMIT),
+      'X-RateLimit-Remaining': String(Math.max(0, remaining)),
+      'X-RateLimit-Reset': reset,
+    };
+  }
+
+  function windowReset(): string {
+    const window = 5 * 60_000;
+    return new Date(Math.floor(state.now / window) * window + window).toISOString();
+  }
+
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      ...rateHeaders(RATE_LIMIT - requests.length, windowReset()),
+      ...headers,
+    });
+    res.end(text);
+  }
+
+  function violate(res: ServerResponse, message: string): void {
+    violations.push(message);
+    send(res, 599, { error: `fake mastodon: ${message}` });
+  }
+
+  function mediaJson(m: FakeMedia): Record<string, unknown> {
+    const processed = m.pollsLeft <= 0;
+    return {
+      id: m.id,
+      type: m.mime.split('/')[0] === 'image' ? 'image' : 'unknown',
+      url: processed ? `${base}/system/media_attachments/files/${m.id}/original/${m.filename}` : null,
+      preview_url: `${base}/system/media_attachments/files/${m.id}/small/${m.filename}`,
+      remote_url: null,
+      meta: {},
+      description: m.description,
+      blurhash: null,
+    };
+  }
+
+  const account = (): Record<string, unknown> => ({
+    id: accountId,
+    username: USERNAME,
+    acct: USERNAME,
+    display_name: 'Copydesk test shop',
+    url: `${base}/@${USERNAME}`,
+    locked: false,
+    bot: false,
+  });
+
+  function statusJson(s: FakeStatus): Record<string, unknown> {
+    return {
+      id: s.id,
+      created_at: s.created_at,
+      in_reply_to_id: s.in_reply_to_id,
+      in_reply_to_account_id: s.in_reply_to_id ? accountId : null,
+      sensitive: false,
+      spoiler_text: '',
+      visibility: s.visibility,
+      language: s.language,
+      uri: `${base}/users/${USERNAME}/statuses/${s.id}`,
+      url: s.url,
+      replies_count: 0,
+      reblogs_count: 0,
+      favourites_count: 0,
+      content: s.content,
+      reblog: null,
+      application: { name: 'copydesk', website: null },
+      account: account(),
+      media_attachments: s.media.map(mediaJson),
+      mentions: [],
+      tags: [],
+      emojis: [],
+      card: null,
+      poll: null,
+    };
+  }
+
+  /** Check `Authorization`; answers and returns false when the request must stop here. */
+  function authorised(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, required: boolean): boolean {
+    if (record.auth === 'missing') {
+      if (required) violate(res, `${record.method} ${record.path} without Authorization header`);
+      return !required;
+    }
+    const header = req.headers.authorization ?? '';
+    if (!/^Bearer \S+$/.test(header)) {
+      violate(res, `${record.method} ${record.path} with a malformed Authorization header (expected "Bearer <token>")`);
+      return false;
+    }
+    if (record.auth === 'invalid') {
+      send(res, 401, { error: 'The access token is invalid' });
+      return false;
+    }
+    return true;
+  }
+
+  async function parseForm(req: IncomingMessage, body: Buffer): Promise<FormData> {
+    const request = new Request(`http://fake${req.url ?? '/'}`, {
+      method: 'POST',
+      headers: { 'content-type': req.headers['content-type'] ?? '' },
+      body: new Uint8Array(body),
+    });
+    return request.formData();
+  }
+
+  async function uploadMedia(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+    if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
+      return violate(res, 'POST /api/v2/media must be multipart/form-data');
+    }
+    const form = await parseForm(req, body);
+    for (const key of formKeys(form)) {
+      if (!['file', 'thumbnail', 'description', 'focus'].includes(key)) {
+        return violate(res, `POST /api/v2/media with undocumented field "${key}"`);
+      }
+    }
+    const file = form.get('file');
+    if (!(file instanceof File)) return send(res, 422, { error: "Validation failed: File can't be blank" });
+    if (!SUPPORTED_MIME_TYPES.includes(file.type)) {
+      return send(res, 422, { error: 'Validation failed: File content type is invalid, File is invalid' });
+    }
+    const description = form.get('description');
+    const m: FakeMedia = {
+      id: String(nextMedia++),
+      description: typeof description === 'string' ? description : null,
+      mime: file.type,
+      filename: file.name,
+      size: file.size,
+      pollsLeft: state.mediaProcessingPolls,
+      statusId: null,
+    };
+    media.push(m);
+    // 4.0+: processed synchronously → 200 with url; otherwise 202 with url null.
+    send(res, m.pollsLeft <= 0 ? 200 : 202, mediaJson(m));
+  }
+
+  function getMedia(res: ServerResponse, id: string): void {
+    const m = media.find((x) => x.id === id);
+    if (!m) return send(res, 404, { error: 'Record not found' });
+    if (m.pollsLeft > 0) {
+      m.pollsLeft -= 1;
+      return send(res, 206, mediaJson({ ...m, pollsLeft: 1 }));
+    }
+    send(res, 200, mediaJson(m));
+  }
+
+  interface StatusParams {
+    status?: string;
+    media_ids: string[];
+    in_reply_to_id?: string;
+    visibility?: string;
+    language?: string;
+    scheduled_at?: string;
+    undocumented: string[];
+  }
+
+  async function statusParams(req: IncomingMessage, body: Buffer): Promise<StatusParams | string> {
+    const type = req.headers['content-type'] ?? '';
+    const params: StatusParams = { media_ids: [], undocumented: [] };
+    const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+    if (/^application\/json/i.test(type)) {
+      let json: unknown;
+      try {
+        json = JSON.parse(body.toString('utf8'));
+      } catch {
+        return 'POST /api/v1/statuses with a body that is not JSON';
+      }
+      if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'JSON body must be an object';
+      const obj = json as Record<string, unknown>;
+      for (const key of Object.keys(obj)) if (!STATUS_PARAMS.has(key)) params.undocumented.push(key);
+      params.status = str(obj.status);
+      if (obj.media_ids !== undefined) {
+        if (!Array.isArray(obj.media_ids) || !obj.media_ids.every((x) => typeof x === 'string')) {
+          return 'media_ids must be an array of strings';
+        }
+        params.media_ids = obj.media_ids as string[];
+      }
+      params.in_reply_to_id = str(obj.in_reply_to_id);
+      params.visibility = str(obj.visibility);
+      params.language = str(obj.language);
+      params.scheduled_at = str(obj.scheduled_at);
+      return params;
+    }
+    if (/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
+      const form = await parseForm(req, body);
+      for (const key of formKeys(form)) {
+        const bare = key.replace(/\[.*$/, '');
+        if (!STATUS_PARAMS.has(bare)) params.undocumented.push(key);
+      }
+      params.status = str(form.get('status'));
+      params.media_ids = form.getAll('media_ids[]').filter((x): x is string => typeof x === 'string');
+      params.in_reply_to_id = str(form.get('in_reply_to_id'));
+      params.visibility = str(form.get('visibility'));
+      params.language = str(form.get('language'));
+      params.scheduled_at = str(form.get('scheduled_at'));
+      return params;
+    }
+    return `POST /api/v1/statuses with unsupported Content-Type "${type}"`;
+  }
+
+  function createStatus(p: StatusParams, key: string): FakeStatus {
+    const id = String(nextStatus++);
+    const attached = p.media_ids.map((mid) => media.find((m) => m.id === mid) as FakeMedia);
+    for (const m of attached) m.statusId = id;
+    const text = p.status ?? '';
+    const s: FakeStatus = {
+      id,
+      created_at: new Date(state.now).toISOString(),
+      text,
+      content: renderStatusHtml(text, base),
+      in_reply_to_id: p.in_reply_to_id ?? null,
+      visibility: p.visibility ?? 'public',
+      language: p.language ?? null,
+      media: attached,
+      idempotencyKey: key,
+      url: `${base}/@${USERNAME}/${id}`,
+    };
+    statuses.push(s);
+    idempotency.set(key, { statusId: id, at: state.now });
+    return s;
+  }
+
+  async function postStatus(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string' || key === '') {
+      return violate(res, 'POST /api/v1/statuses without Idempotency-Key (a retry could double-post)');
+    }
+    const p = await statusParams(req, body);
+    if (typeof p === 'string') return violate(res, p);
+    if (p.undocumented.length > 0) {
+      return violate(res, `POST /api/v1/statuses with undocumented parameter(s) ${p.undocumented.join(', ')}`);
+    }
+    if (p.scheduled_at !== undefined) {
+      return violate(res, 'POST /api/v1/statuses with scheduled_at (server-side scheduling escapes a freeze)');
+    }
+    if (p.visibility !== undefined && !VISIBILITIES.has(p.visibility)) {
+      return violate(res, `visibility "${p.visibility}" is not one of public, unlisted, private, direct`);
+    }
+    if (p.language !== undefined && !/^[a-z]{2,3}$/.test(p.language)) {
+      return violate(res, `language "${p.language}" is not an ISO 639 code`);
+    }
+
+    // Faults that stop a request before the controller runs (rate limiter, auth, validation, a crash).
+    const fault = faults.shift();
+    if (fault?.kind === 'rate-limited') {
+      return send(res, 429, { error: 'Too many requests' }, rateHeaders(0, fault.reset));
+    }
+    if (fault?.kind === 'unauthorized') return send(res, 401, { error: 'The access token is invalid' });
+    if (fault?.kind === 'unprocessable') return send(res, 422, { error: fault.error });
+    if (fault?.kind === 'server-error' && !fault.created) {
+      return send(res, fault.status, { error: 'We are sorry, but something went wrong on our end.' });
+    }
+
+    let status: FakeStatus | undefined;
+    const known = idempotency.get(key);
+    if (known && state.now - known.at < IDEMPOTENCY_MS) {
+      status = statuses.find((s) => s.id === known.statusId);
+    }
+    if (!status) {
+      const text = p.status ?? '';
+      if (text.trim() === '' && p.media_ids.length === 0) {
+        return send(res, 422, { error: "Validation failed: Text can't be blank" });
+      }
+      if (countCharacters(text, limits.characters_reserved_per_url) > limits.max_characters) {
+        return send(res, 422, { error: `Validation failed: Text character limit of ${limits.max_characters} exceeded` });
+      }
+      if (p.media_ids.length > limits.max_media_attachments) {
+        return send(res, 422, {
+          error: `Validation failed: Cannot attach more than ${limits.max_media_attachments} files`,
+        });
+      }
+      for (const mid of p.media_ids) {
+        const m = media.find((x) => x.id === mid);
+        if (!m) return send(res, 422, { error: `Validation failed: media ${mid} does not exist` });
+        if (m.pollsLeft > 0) {
+          return send(res, 422, {
+            error: 'Cannot attach files that have not finished processing. Try again in a moment!',
+          });
+        }
+      }
+      if (p.in_reply_to_id !== undefined && !statuses.some((s) => s.id === p.in_reply_to_id)) {
+        return send(res, 404, { error: 'Record not found' });
+      }
+      status = createStatus(p, key);
+    }
+
+    // Faults after the status exists: the client cannot tell that it went out.
+    if (fault?.kind === 'server-error') {
+      return send(res, fault.status, { error: 'We are sorry, but something went wrong on our end.' });
+    }
+    if (fault?.kind === 'accept-then-close') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'accept-then-hang') return; // never answer; close() drops the socket
+    send(res, 200, statusJson(status));
+  }
+
+  function accountStatuses(res: ServerResponse, id: string, query: Record<string, string>): void {
+    if (id !== accountId) return send(res, 404, { error: 'Record not found' });
+    const asked = query.limit === undefined ? 20 : Number(query.limit);
+    const limit = Number.isInteger(asked) && asked > 0 ? Math.min(asked, 40) : 20;
+    const newestFirst = [...statuses].reverse().slice(0, limit);
+    send(res, 200, newestFirst.map(statusJson));
+  }
+
+  function instanceJson(): Record<string, unknown> {
+    return {
+      domain: new URL(base).host,
+      title: 'Fake Mastodon',
+      version: '4.3.0',
+      source_url: 'https://github.com/mastodon/mastodon',
+      description: 'A strict local fake for tests.',
+      configuration: {
+        urls: { streaming: base.replace(/^http/, 'ws') },
+        accounts: { max_featured_tags: 10, max_pinned_statuses: 5 },
+        statuses: limits,
+        media_attachments: {
+          supported_mime_types: SUPPORTED_MIME_TYPES,
+          image_size_limit: 16777216,
+          image_matrix_limit: 33177600,
+          video_size_limit: 103809024,
+        },
+        polls: { max_options: 4, max_characters_per_option: 50, min_expiration: 300, max_expiration: 2629746 },
+      },
+      registrations: { enabled: false, approval_required: false, message: null },
+      rules: [],
+    };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsed = new URL(req.url ?? '/', 'http://fake');
+    const method = req.method ?? 'GET';
+    const path = parsed.pathname;
+    const header = req.headers.authorization;
+    const record: RecordedRequest = {
+      method,
+      path,
+      query: Object.fromEntries(parsed.searchParams),
+      auth: header === undefined ? 'missing' : tokenValid && header === `Bearer ${token}` ? 'valid' : 'invalid',
+      at: state.now,
+    };
+    const key = req.headers['idempotency-key'];
+    if (typeof key === 'string') record.idempotencyKey = key;
+    requests.push(record);
+    const body = await readBody(req);
+
+    if (method === 'GET' && path === '/api/v2/instance') {
+      if (!authorised(req, res, record, false)) return;
+      return send(res, 200, instanceJson());
+    }
+    if (method === 'POST' && path === '/api/v2/media') {
+      if (!authorised(req, res, record, true)) return;
+      return uploadMedia(req, res, body);
+    }
+    const mediaMatch = /^\/api\/v1\/media\/([^/]+)$/.exec(path);
+    if (method === 'GET' && mediaMatch) {
+      if (!authorised(req, res, record, true)) return;
+      return getMedia(res, decodeURIComponent(mediaMatch[1] ?? ''));
+    }
+    if (method === 'POST' && path === '/api/v1/statuses') {
+      if (!authorised(req, res, record, true)) return;
+      return postStatus(req, res, body);
+    }
+    if (method === 'GET' && path === '/api/v1/accounts/verify_credentials') {
+      if (!authorised(req, res, record, true)) return;
+      return send(res, 200, { ...account(), source: { privacy: 'public', language: 'en' } });
+    }
+    const statusesMatch = /^\/api\/v1\/accounts\/([^/]+)\/statuses$/.exec(path);
+    if (method === 'GET' && statusesMatch) {
+      if (!authorised(req, res, record, false)) return;
+      return accountStatuses(res, decodeURIComponent(statusesMatch[1] ?? ''), record.query);
+    }
+    violate(res, `unexpected request ${method} ${path}`);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      violations.push(`fake crashed on ${req.method} ${req.url}: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) send(res, 599, { error: 'fake mastodon crashed' });
+    });
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: base,
+    token,
+    accountId,
+    requests,
+    violations,
+    statuses,
+    media,
+    get now() {
+      return state.now;
+    },
+    set now(value: number) {
+      state.now = value;
+    },
+    get mediaProcessingPolls() {
+      return state.mediaProcessingPolls;
+    },
+    set mediaProcessingPolls(value: number) {
+      state.mediaProcessingPolls = value;
+    },
+    failNextStatusPosts(fault: StatusFault, times = 1) {
+      for (let i = 0; i < times; i++) faults.push(fault);
+    },
+    revokeToken() {
+      tokenValid = false;
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
