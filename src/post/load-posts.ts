@@ -7,6 +7,8 @@ import type { Post } from './post.ts';
 import { parsePost } from './parse-post.ts';
 
 export const POSTS_DIR = 'posts';
+/** Holding statements: pre-approved posts kept with the playbook, sent on demand in an incident. */
+export const HOLDING_DIR = 'playbook/holding';
 
 export interface LoadedPosts {
   /** Posts that parsed. */
@@ -43,8 +45,8 @@ export function toRepoPath(root: string, abs: string): string {
 }
 
 /** Parse the given repository-relative files (all posts when omitted) and check ids are unique. */
-export async function loadPosts(root: string, config: Config, files?: string[]): Promise<LoadedPosts> {
-  const list = files ?? (await findPostFiles(root));
+export async function loadPosts(root: string, config: Config, files?: string[], kind: 'post' | 'holding' = 'post'): Promise<LoadedPosts> {
+  const list = files ?? (await findPostFiles(root, kind === 'holding' ? HOLDING_DIR : POSTS_DIR));
   const posts: Post[] = [];
   const problems: Diagnostic[] = [];
   const failed: string[] = [];
@@ -61,7 +63,7 @@ export async function loadPosts(root: string, config: Config, files?: string[]):
         failed.push(file);
         return;
       }
-      const r = parsePost({ file, root, bytes, config });
+      const r = parsePost({ file, root, bytes, config, kind });
       problems.push(...r.problems);
       if (r.ok) posts.push(r.post);
       else failed.push(file);

@@ -30,9 +30,14 @@ export interface ParseInput {
   /** Raw bytes of the file. */
   bytes: Uint8Array;
   config: Config;
+  /**
+   * `holding` for holding statements (playbook/holding/): pre-approved posts sent on demand
+   * during an incident, so `publish_at` is not required.
+   */
+  kind?: 'post' | 'holding';
 }
 
-export function parsePost({ file, root, bytes, config }: ParseInput): ParseResult {
+export function parsePost({ file, root, bytes, config, kind = 'post' }: ParseInput): ParseResult {
   const fail = (line: number, message: string, fix: string, ruleId = 'post-format'): ParseResult => ({ ok: false, problems: [diag(file, { line }, 'error', ruleId, message, fix)] });
   if (bytes.length === 0) return fail(1, 'the file is empty', 'Add front-matter (id, publish_at, channels) and the post text; see posts/README.md.');
   if (bytes.length > MAX_POST_BYTES) return fail(1, `the file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; a post file may be at most ${MAX_POST_BYTES / 1024} KB`, 'Move large content out of posts/ (media go in their own files, referenced from `media`).');
@@ -103,7 +108,7 @@ export function parsePost({ file, root, bytes, config }: ParseInput): ParseResul
     return { instant: t.instant, raw: v };
   };
   const pub = when('publish_at');
-  if (!('publish_at' in fm) && !draft) r.error([], 'publish-at', '`publish_at` is missing', 'Add `publish_at: "2027-01-14 09:00"` (team time zone) or with an explicit offset; or mark the post `draft: true`.');
+  if (!('publish_at' in fm) && !draft && kind === 'post') r.error([], 'publish-at', '`publish_at` is missing', 'Add `publish_at: "2027-01-14 09:00"` (team time zone) or with an explicit offset; or mark the post `draft: true`.');
   const exp = when('expires');
 
   // channels
