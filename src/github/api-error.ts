@@ -50,3 +50,25 @@ export function adviceFor(failure: ApiFailure): string {
       return 'Retry later; if it persists, check https://www.githubstatus.com.';
   }
 }
+
+/** The error arm shared by copydesk's GitHub write helpers. */
+export interface ErrorResult {
+  status: 'error';
+  /** What failed, in one line (no token, no headers). */
+  error: string;
+  /** What a person should do about it. */
+  action: string;
+  /** `error` and `action` together, ready to print. */
+  text: string;
+}
+
+/** Builds an {@link ErrorResult}. */
+export function errorResult(error: string, action: string): ErrorResult {
+  return { status: 'error', error, action, text: `${error}\n${action}` };
+}
+
+/** Builds an {@link ErrorResult} from whatever a GitHub call threw. */
+export function apiErrorResult(what: string, err: unknown): ErrorResult {
+  const failure = describeApiError(err);
+  return errorResult(formatApiFailure(what, failure), adviceFor(failure));
+}

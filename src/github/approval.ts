@@ -132,8 +132,10 @@ export async function verifyApproval(octokit: Octokit, target: ApprovalTarget): 
   }
 
   let pulls: PullInfo[];
+  let mergedElsewhere: string[] = [];
   try {
     const res = await octokit.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { owner, repo, commit_sha: lastCommit, per_page: 100 });
+    mergedElsewhere = res.data.filter((p) => p.merged_at && p.base.ref !== branch).map((p) => `#${p.number} (into ${p.base.ref})`);
     pulls = res.data
       .filter((p) => p.merged_at && p.base.ref === branch)
       .map((p) => ({ number: p.number, authorLogin: p.user?.login ?? '', headSha: p.head.sha, mergedAt: p.merged_at! }))
@@ -144,7 +146,9 @@ export async function verifyApproval(octokit: Octokit, target: ApprovalTarget): 
   if (pulls.length === 0) {
     return held(
       'direct-push',
-      `The latest change to ${path} (commit ${lastCommit.slice(0, 7)}) reached ${branch} without a merged pull request: a direct push or an admin bypass.`,
+      mergedElsewhere.length > 0
+        ? `The latest change to ${path} (commit ${lastCommit.slice(0, 7)}) was merged by ${mergedElsewhere.join(', ')}, not by a pull request into ${branch}: its review does not cover ${branch}.`
+        : `The latest change to ${path} (commit ${lastCommit.slice(0, 7)}) reached ${branch} without a merged pull request: a direct push or an admin bypass.`,
       `Open a pull request that changes ${path}, have someone other than its author approve it, and merge it. Run \`copydesk setup github --check\` to see whether the branch rules still block direct pushes.`,
     );
   }

@@ -1,0 +1,155 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createOctokit, type Octokit } from '../../src/github/octokit.ts';
+import { diffSettings, runSetup, wantedSettings } from '../../src/github/setup.ts';
+import { startGitHubFake, type GitHubFake } from '../fakes/github-fake.ts';
+
+let fake: GitHubFake;
+let octokit: Octokit;
+const repo = { owner: 'acme', repo: 'social' };
+
+beforeEach(async () => {
+  fake = await startGitHubFake();
+  octokit = createOctokit({ token: 'ghp_admin_secret', baseUrl: fake.baseUrl });
+});
+
+afterEach(async () => {
+  expect(fake.violations).toEqual([]);
+  await fake.close();
+});
+
+function pullRequestRule() {
+  const rule = fake.rulesets[0]!.rules.find((r) => r.type === 'pull_request')!;
+  return rule.parameters!;
+}
+
+describe('setup github', () => {
+  it('applies everything to an empty repository, then a repeat apply writes nothing', async () => {
+    const first = await runSetup(octokit, { ...repo, mode: 'apply' });
+    expect(first.exitCode).toBe(0);
+    expect(first.text).toMatch(/All settings now match/);
+    expect(fake.writes().map((w) => `${w.method} ${w.path}`)).toEqual([
+      'POST /repos/acme/social/rulesets',
+      'PUT /repos/acme/social/actions/permissions/workflow',
+      'PUT /repos/acme/social/environments/publish',
+      'POST /repos/acme/social/environments/publish/deployment-branch-policies',
+      'POST /repos/acme/social/labels',
+      'POST /repos/acme/social/labels',
+      'POST /repos/acme/social/labels',
+      'POST /repos/acme/social/labels',
+    ]);
+
+    // What GitHub now holds.
+    expect(fake.rulesets).toHaveLength(1);
+    const rs = fake.rulesets[0]!;
+    expect(rs).toMatchObject({ name: 'copydesk', target: 'branch', enforcement: 'active', bypass_actors: [] });
+    expect(rs.conditions).toEqual({ ref_name: { include: ['~DEFAULT_BRANCH'], exclude: [] } });
+    expect(pullRequestRule()).toMatchObject({
+      required_approving_review_count: 1,
+      require_code_owner_review: true,
+      dismiss_stale_reviews_on_push: true,
+      require_last_push_approval: true,
+    });
+    expect(rs.rules.find((r) => r.type === 'required_status_checks')!.parameters).toMatchObject({
+      required_status_checks: [{ context: 'check', integration_id: 15368 }],
+    });
+    expect(fake.workflowPermissions).toEqual({ default_workflow_permissions: 'read', can_approve_pull_request_reviews: false });
+    const env = fake.environments.get('publish')!;
+    expect(env.deployment_branch_policy).toEqual({ protected_branches: false, custom_branch_policies: true });
+    expect(env.policies.map((p) => `${p.type}:${p.name}`)).toEqual(['branch:main']);
+    expect(fake.labels.map((l) => l.name).sort()).toEqual(['copydesk-failure', 'copydesk-preview', 'copydesk-watchdog', 'freeze']);
+
+    const writes = fake.writes().length;
+    const second = await runSetup(octokit, { ...repo, mode: 'apply' });
+    expect(second).toMatchObject({ exitCode: 0, writes: [] });
+    expect(second.text).toMatch(/already in sync; nothing changed/);
+    expect(fake.writes().length).toBe(writes);
+  });
+
+  it('dry-run lists the differences and writes nothing', async () => {
+    const r = await runSetup(octokit, { ...repo, mode: 'dry-run' });
+    expect(r.exitCode).toBe(0);
+    expect(fake.writes()).toEqual([]);
+    expect(r.text).toMatch(/dry run, nothing written/);
+    expect(r.text).toContain('- ruleset.copydesk: is missing');
+    expect(r.text).toContain('- actions.can_approve_pull_request_reviews: is true, want false');
+    expect(r.text).toContain('- environment.publish: is missing');
+    expect(r.text).toContain('- label.freeze: is missing');
+    expect(r.differences.map((d) => d.name)).toContain('environment.publish.branch_policy.main');
+  });
+
+  it('check exits 1 naming the drift when someone removed the approval requirement, 0 when in sync', async () => {
+    await runSetup(octokit, { ...repo, mode: 'apply' });
+    expect((await runSetup(octokit, { ...repo, mode: 'check' })).exitCode).toBe(0);
+
+    pullRequestRule().required_approving_review_count = 0;
+    fake.workflowPermissions.can_approve_pull_request_reviews = true;
+    const writes = fake.writes().length;
+    const drift = await runSetup(octokit, { ...repo, mode: 'check' });
+    expect(drift.exitCode).toBe(1);
+    expect(drift.text).toContain('- ruleset.copydesk.pull_request.required_approving_review_count: is 0, want 1');
+    expect(drift.text).toContain('- actions.can_approve_pull_request_reviews: is true, want false');
+    expect(drift.differences).toHaveLength(2);
+    expect(fake.writes().length).toBe(writes);
+
+    const fix = await runSetup(octokit, { ...repo, mode: 'apply' });
+    expect(fix.exitCode).toBe(0);
+    expect(fake.writes().slice(writes).map((w) => `${w.method} ${w.path}`)).toEqual([
+      `PUT /repos/acme/social/rulesets/${fake.rulesets[0]!.id}`,
+      'PUT /repos/acme/social/actions/permissions/workflow',
+    ]);
+    expect(pullRequestRule().required_approving_review_count).toBe(1);
+    expect((await runSetup(octokit, { ...repo, mode: 'check' })).exitCode).toBe(0);
+  });
+
+  it('check names a bypass actor, a switched-off ruleset and an extra deploy branch', async () => {
+    await runSetup(octokit, { ...repo, mode: 'apply' });
+    fake.rulesets[0]!.enforcement = 'evaluate';
+    fake.rulesets[0]!.bypass_actors = [{ actor_id: 5, actor_type: 'RepositoryRole', bypass_mode: 'always' }];
+    fake.environments.get('publish')!.policies.push({ id: 99, name: 'feature/*', type: 'branch' });
+    const drift = await runSetup(octokit, { ...repo, mode: 'check' });
+    expect(drift.exitCode).toBe(1);
+    expect(drift.text).toContain('ruleset.copydesk.enforcement: is evaluate, want active');
+    expect(drift.text).toContain('ruleset.copydesk.bypass_actors: is RepositoryRole#5 (always), want none');
+    expect(drift.text).toContain('environment.publish.branch_policy.feature/*: is present');
+
+    const fix = await runSetup(octokit, { ...repo, mode: 'apply' });
+    expect(fix.exitCode).toBe(0);
+    expect(fake.rulesets[0]!.bypass_actors).toEqual([]);
+    expect(fake.environments.get('publish')!.policies.map((p) => p.name)).toEqual(['main']);
+  });
+
+  it('keeps the environment\'s required reviewers when it fixes its branch policy', async () => {
+    fake.environments.set('publish', {
+      id: 1,
+      name: 'publish',
+      deployment_branch_policy: null,
+      wait_timer: 5,
+      prevent_self_review: true,
+      reviewers: [{ type: 'Team', id: 42 }],
+      policies: [],
+      seq: 0,
+    });
+    const r = await runSetup(octokit, { ...repo, mode: 'apply' });
+    expect(r.exitCode).toBe(0);
+    const env = fake.environments.get('publish')!;
+    expect(env).toMatchObject({ wait_timer: 5, prevent_self_review: true, reviewers: [{ type: 'Team', id: 42 }] });
+    expect(env.policies.map((p) => p.name)).toEqual(['main']);
+  });
+
+  it('says an admin token is needed when GitHub refuses, exit 2, without printing the token', async () => {
+    fake.failures.push({ method: 'GET', path: /actions\/permissions\/workflow$/, status: 403 });
+    const r = await runSetup(octokit, { ...repo, mode: 'check' });
+    expect(r.exitCode).toBe(2);
+    expect(r.text).toMatch(/403/);
+    expect(r.text).toMatch(/admin access/);
+    expect(r.text).not.toContain('ghp_admin_secret');
+  });
+
+  it('wantedSettings is pure and diffSettings finds nothing between equal settings', () => {
+    const a = wantedSettings({ defaultBranch: 'trunk' });
+    const b = wantedSettings({ defaultBranch: 'trunk' });
+    expect(a).toEqual(b);
+    expect(diffSettings(a, b)).toEqual([]);
+    expect(a.environment!.branchPolicies.map((p) => p.name)).toEqual(['trunk']);
+  });
+});

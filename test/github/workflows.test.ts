@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions: unknown;
+  jobs: Record<string, { permissions?: unknown; steps: Step[]; if?: string }>;
+}
+
+async function load(name: string): Promise<{ text: string; wf: Workflow }> {
+  const text = await readFile(join(ROOT, '.github', 'workflows', name), 'utf8');
+  return { text, wf: parse(text) as Workflow };
+}
+
+function steps(wf: Workflow): Step[] {
+  return Object.values(wf.jobs).flatMap((j) => j.steps);
+}
+
+describe.each(['preview-comment.yml', 'setup-drift.yml'])('%s', (name) => {
+  it('pins every action to a full commit sha with a version comment', async () => {
+    const { text, wf } = await load(name);
+    const uses = steps(wf).map((s) => s.uses).filter((u): u is string => u !== undefined);
+    expect(uses.length).toBeGreaterThan(0);
+    for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+    for (const line of text.split('\n').filter((l) => /uses:/.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d/);
+  });
+
+  it('never expands an expression inside a shell script', async () => {
+    const { wf } = await load(name);
+    for (const s of steps(wf)) if (s.run) expect(s.run).not.toContain('${{');
+  });
+
+  it('checks out without keeping credentials and uses Node from .nvmrc', async () => {
+    const { wf } = await load(name);
+    const checkout = steps(wf).find((s) => s.uses?.startsWith('actions/checkout@'))!;
+    expect(checkout.with?.['persist-credentials']).toBe(false);
+    const node = steps(wf).find((s) => s.uses?.startsWith('actions/setup-node@'))!;
+    expect(node.with?.['node-version-file']).toBe('.nvmrc');
+  });
+});
+
+describe('preview-comment.yml', () => {
+  it('runs trusted default-branch code with least privilege after the check workflow', async () => {
+    const { wf } = await load('preview-comment.yml');
+    expect(wf.on).toEqual({ workflow_run: { workflows: ['check'], types: ['completed'] } });
+    expect(wf.permissions).toEqual({});
+    const job = wf.jobs.comment!;
+    expect(job.permissions).toEqual({ contents: 'read', actions: 'read', 'pull-requests': 'write' });
+    const checkout = job.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!;
+    expect(checkout.with?.ref).toBe('${{ github.event.repository.default_branch }}');
+    const download = job.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
+    expect(download.with).toMatchObject({ name: 'copydesk-preview', 'run-id': '${{ github.event.workflow_run.id }}' });
+    const post = job.steps.find((s) => s.run?.includes('comment-preview'))!;
+    expect(post.run).toBe('node scripts/copydesk.ts comment-preview --dir "$PREVIEW_DIR" --run-head-sha "$RUN_HEAD_SHA"');
+    expect(post.env?.RUN_HEAD_SHA).toBe('${{ github.event.workflow_run.head_sha }}');
+  });
+});
+
+describe('setup-drift.yml', () => {
+  it('runs weekly and on demand with a read-only token and the admin secret', async () => {
+    const { wf } = await load('setup-drift.yml');
+    expect(Object.keys(wf.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    const check = steps(wf).find((s) => s.run?.includes('setup github --check'))!;
+    expect(check.env).toEqual({ COPYDESK_ADMIN_TOKEN: '${{ secrets.COPYDESK_ADMIN_TOKEN }}' });
+  });
+});
