@@ -1,0 +1,32 @@
+/** `copydesk status`: read-only; never writes to the state store. */
+import { parseArgs, UsageError, type Command } from '../cli/context.ts';
+import { readLedger } from '../schedule/ledger.ts';
+import { readFreezeLog, readFreezes } from './freeze-state.ts';
+import { loadRepo } from './load-repo.ts';
+import { openCrisisStore } from './open-crisis-store.ts';
+import { LAST_RUN, LAST_SUCCESS, readRunRecord, runUrl } from './run-record.ts';
+import { statusText } from './status.ts';
+
+const HELP = `Usage: copydesk status
+
+Shows whether publishing is frozen (why, by whom, since when), the last successful publisher run,
+open failures from the ledger, and the next quiet period.
+`;
+
+export const statusCommand: Command = async (args, ctx) => {
+  const { flags, positionals } = parseArgs(args, { booleans: ['help'] });
+  if (flags.help) return ctx.out(HELP), 0;
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const [repo, store] = await Promise.all([loadRepo(ctx.root, false), openCrisisStore(ctx, { readOnly: true })]);
+  await store.refresh();
+  const [freezes, freezeLog, lastSuccess, lastRun, ledger] = await Promise.all([
+    readFreezes(store), readFreezeLog(store), readRunRecord(store, LAST_SUCCESS), readRunRecord(store, LAST_RUN), readLedger(store),
+  ]);
+  ctx.out(statusText({
+    now: ctx.now.getTime(), zone: repo.config.timezone, freezes, freezeLog, lastSuccess, lastRun, ledger,
+    quietPeriods: repo.config.quietPeriods, storeDescription: store.description,
+    runLink: (id) => runUrl(id, { server: ctx.env.GITHUB_SERVER_URL, repository: ctx.env.GITHUB_REPOSITORY }),
+  }));
+  if (repo.configProblems.length) ctx.err(`Note: ${repo.configProblems.length} problem(s) in copydesk.config.yaml; quiet periods shown may be incomplete. Run copydesk check.\n`);
+  return 0;
+};

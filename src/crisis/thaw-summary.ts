@@ -1,0 +1,57 @@
+/**
+ * What a thaw leaves behind: posts that fell due while a freeze held them. They are missed for
+ * good (never sent late: the moment and the review belonged to another time); each needs a new
+ * pull request with a new `publish_at` and a new review (the publisher's plan gives a post moved to
+ * a later time a new chance: src/schedule/plan.ts). Pure.
+ */
+import { PUBLISHABLE } from '../config/config.ts';
+import type { Post } from '../post/post.ts';
+import { fmtInZone } from '../post/time.ts';
+import type { Network } from '../publish/channel.ts';
+import { latestByPart, partKey, type LedgerEvent } from '../schedule/ledger.ts';
+import { freezeHolds } from './freeze-match.ts';
+import type { Freeze } from './freeze-state.ts';
+
+/** A post the freeze made miss its time. */
+export interface MissedPost {
+  /** The post. */
+  post: Post;
+  /** The thawed freezes that held it when it fell due. */
+  freezes: Freeze[];
+  /** Networks it did not (fully) go out on. */
+  unsent: Network[];
+}
+
+/** Networks of `post` on which some part has no `sent` event. */
+export function unsentNetworks(post: Post, latest: ReturnType<typeof latestByPart>): Network[] {
+  return post.channels
+    .filter((n) => PUBLISHABLE.includes(n))
+    .filter((n) => post.parts.some((p) => latest.get(partKey(post.id, n, p.index))?.state !== 'sent'));
+}
+
+/** Posts due in [freeze.since, until) held by one of `thawed`, not already sent. Ordered by time. */
+export function missedDuringFreezes(thawed: Freeze[], until: number, posts: Post[], ledger: LedgerEvent[]): MissedPost[] {
+  const latest = latestByPart(ledger);
+  const out: MissedPost[] = [];
+  for (const post of posts) {
+    if (post.draft || post.publishAt === undefined) continue;
+    const at = post.publishAt;
+    const holding = thawed.filter((f) => Date.parse(f.since) <= at && at < until && freezeHolds(f, post));
+    if (!holding.length) continue;
+    if (post.expires !== undefined && post.expires <= at) continue;
+    const unsent = unsentNetworks(post, latest);
+    if (unsent.length) out.push({ post, freezes: holding, unsent });
+  }
+  return out.sort((a, b) => a.post.publishAt! - b.post.publishAt! || a.post.id.localeCompare(b.post.id));
+}
+
+/** The thaw summary for people (plain text, also fine as Markdown). */
+export function formatMissed(missed: MissedPost[], zone: string): string {
+  if (!missed.length) return 'No post fell due during the freeze: nothing was missed.\n';
+  const lines = [
+    `${missed.length} post${missed.length === 1 ? '' : 's'} fell due during the freeze and ${missed.length === 1 ? 'is' : 'are'} now missed (never sent late):`,
+    ...missed.map((m) => `  - ${m.post.id} (${m.post.file}), due ${fmtInZone(m.post.publishAt!, zone)}, not sent on ${m.unsent.join(', ')}`),
+    'Each one needs a new pull request with a new `publish_at` and a new review: the moment, and the approval, belonged to another time.',
+  ];
+  return `${lines.join('\n')}\n`;
+}
