@@ -1,0 +1,120 @@
+/**
+ * Which channel each network uses in this run, decided from the environment:
+ * - credentials present → the real network (Bluesky: `BLUESKY_APP_PASSWORD` + identifier from
+ *   `BLUESKY_IDENTIFIER` or `channels.bluesky.identifier`; Mastodon: `MASTODON_TOKEN` +
+ *   `channels.mastodon.instance`);
+ * - none, outside GitHub Actions → the outbox folder, so a fresh clone works;
+ * - none, inside Actions → nothing: the posts are held with the secret to add. Never the outbox in
+ *   CI, where a "sent" to a folder on a throwaway runner would be a lost post.
+ * Channels are built on first use only: constructing one makes no request.
+ */
+import { join } from 'node:path';
+import type { CommandContext } from '../cli/context.ts';
+import type { Config } from '../config/config.ts';
+import { PUBLISHABLE } from '../config/config.ts';
+import { CREDENTIAL_SECRET } from '../schedule/plan.ts';
+import type { Channel, Network } from './channel.ts';
+import { createOutboxChannel, OUTBOX_DIR } from './outbox.ts';
+
+export type ChannelMode =
+  /** Publish to the network itself. */
+  | { kind: 'network'; detail: string }
+  /** Write to `outbox/<network>/` (local runs without credentials). */
+  | { kind: 'outbox'; detail: string }
+  /** Nothing can publish (in Actions without credentials): `detail` says which secret to add. */
+  | { kind: 'missing'; detail: string };
+
+export interface ChannelSetup {
+  /** How each publishable network is handled in this run. */
+  modes: Record<Network, ChannelMode>;
+  /** True inside GitHub Actions. */
+  inActions: boolean;
+  /** For the plan: the networks that can be sent to (CI), or `outbox` (local). */
+  credentials: Set<Network> | 'outbox';
+  /** Texts for "no credentials" holds. */
+  credentialHelp: Partial<Record<Network, string>>;
+  /** True when at least one network publishes for real (approval is then required). */
+  anyReal: boolean;
+  /** Build a network's channel (call only when something is due there). */
+  channel: (network: Network) => Channel;
+  /** Secret values from the environment, for redaction. */
+  secrets: string[];
+}
+
+export interface ChannelSetupInput {
+  root: string;
+  config: Config;
+  env: CommandContext['env'];
+  /** Injected fetch for the network channels (tests). */
+  fetch?: typeof fetch;
+}
+
+/** Environment variables whose values are secret, plus anything that looks like one. */
+export function secretValues(env: CommandContext['env']): string[] {
+  const named = ['BLUESKY_APP_PASSWORD', 'MASTODON_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+  const out = new Set<string>();
+  for (const [k, v] of Object.entries(env)) {
+    if (!v || v.trim().length < 4) continue;
+    if (named.includes(k) || /(TOKEN|PASSWORD|SECRET|PRIVATE_KEY|API_KEY)$/i.test(k)) {
+      out.add(v);
+      if (v.trim() !== v) out.add(v.trim());
+    }
+  }
+  return [...out];
+}
+
+export function resolveChannels({ root, config, env, fetch: fetchImpl }: ChannelSetupInput): ChannelSetup {
+  const inActions = env.GITHUB_ACTIONS === 'true';
+  const modes = {} as Record<Network, ChannelMode>;
+  const help: Partial<Record<Network, string>> = {};
+  const blueskyId = env.BLUESKY_IDENTIFIER?.trim() || config.channels.bluesky.identifier;
+  const mastodonInstance = config.channels.mastodon.instance;
+
+  for (const network of PUBLISHABLE) {
+    const secret = CREDENTIAL_SECRET[network];
+    let missing: string | undefined;
+    if (!env[secret]?.trim()) missing = `no credentials for ${network}: add the secret ${secret} to the publish environment`;
+    else if (network === 'bluesky' && !blueskyId) missing = 'no account for bluesky: set `channels.bluesky.identifier` in copydesk.config.yaml (or the variable BLUESKY_IDENTIFIER)';
+    else if (network === 'mastodon' && !mastodonInstance) missing = 'no instance for mastodon: set `channels.mastodon.instance` in copydesk.config.yaml';
+    if (!missing) modes[network] = { kind: 'network', detail: network === 'bluesky' ? `Bluesky as ${blueskyId} on ${config.channels.bluesky.service}` : `Mastodon on ${mastodonInstance}` };
+    else if (inActions) {
+      modes[network] = { kind: 'missing', detail: missing };
+      help[network] = missing;
+    } else modes[network] = { kind: 'outbox', detail: `${missing.replace(/: add the secret .*$/, '')}; writing to ${OUTBOX_DIR}/${network}/ instead` };
+  }
+
+  const real = new Set(PUBLISHABLE.filter((n) => modes[n].kind === 'network'));
+  const secrets = secretValues(env);
+  return {
+    modes,
+    inActions,
+    credentials: inActions ? real : 'outbox',
+    credentialHelp: help,
+    anyReal: real.size > 0,
+    secrets,
+    channel(network) {
+      const mode = modes[network];
+      if (mode.kind === 'outbox') return createOutboxChannel(join(root, OUTBOX_DIR), network);
+      if (mode.kind === 'missing') throw new Error(mode.detail);
+      return lazyNetworkChannel(network, async () => {
+        if (network === 'mastodon') {
+          const { createMastodonChannel } = await import('./mastodon.ts');
+          return createMastodonChannel({ instance: mastodonInstance!, token: env.MASTODON_TOKEN!, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+        }
+        const { createBlueskyChannel } = await import('./bluesky.ts');
+        return createBlueskyChannel({ service: config.channels.bluesky.service, identifier: blueskyId!, password: env.BLUESKY_APP_PASSWORD!, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+      });
+    },
+  };
+}
+
+/** Defers loading a network module (and its dependencies) until the first find/send. */
+function lazyNetworkChannel(name: Network, load: () => Promise<Channel>): Channel {
+  let loaded: Promise<Channel> | undefined;
+  const get = () => (loaded ??= load());
+  return {
+    name,
+    find: async (part) => (await get()).find(part),
+    send: async (part) => (await get()).send(part),
+  };
+}

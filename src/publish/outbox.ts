@@ -1,0 +1,99 @@
+/**
+ * The outbox: a channel that writes what would be published to files instead of a network, so
+ * `npm start` and `copydesk publish` work on a fresh clone without any account. One JSON file per
+ * part (`outbox/<network>/<postId>.<part>.json`, part 0-based) plus a `.txt` to read.
+ * Idempotent: a part whose file exists is found and never written twice.
+ */
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Channel, FindResult, Network, OutgoingPart, SendResult, SentRef } from './channel.ts';
+
+/** Default outbox folder under the repository root. */
+export const OUTBOX_DIR = 'outbox';
+
+/** What the JSON file holds. */
+export interface OutboxRecord {
+  /** Network the part was meant for. */
+  network: Network;
+  postId: string;
+  part: number;
+  partsTotal: number;
+  text: string;
+  lang: string;
+  media: { absPath: string; alt: string; mime: string }[];
+  /** Id of the part this one replies to (thread). */
+  inReplyTo?: string;
+  idempotencyKey: string;
+  /** Scheduled instant, ISO. */
+  scheduledAt: string;
+  /** When it was written (the send time), ISO. */
+  writtenAt: string;
+  visibility?: string;
+  /** The ref the publisher records. */
+  ref: SentRef;
+}
+
+/**
+ * @param dir the outbox folder (usually `<root>/outbox`); files go to `<dir>/<network>/`.
+ * @param network the network these parts were meant for.
+ */
+export function createOutboxChannel(dir: string, network: Network): Channel {
+  const folder = join(dir, network);
+  const base = (p: OutgoingPart) => join(folder, `${p.postId}.${p.part}`);
+  const refOf = (p: OutgoingPart): SentRef => ({ id: `${network}/${p.postId}.${p.part}`, url: pathToFileURL(`${base(p)}.txt`).href });
+
+  async function find(p: OutgoingPart): Promise<FindResult> {
+    try {
+      const rec = JSON.parse(await readFile(`${base(p)}.json`, 'utf8')) as OutboxRecord;
+      return { status: 'found', ref: rec.ref ?? refOf(p) };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'absent' };
+      // Present but unreadable (torn write): it was written, so never write it again.
+      try {
+        await stat(`${base(p)}.json`);
+        return { status: 'found', ref: refOf(p) };
+      } catch {
+        return { status: 'unknown', error: `cannot read ${base(p)}.json: ${(e as Error).message}` };
+      }
+    }
+  }
+
+  async function send(p: OutgoingPart): Promise<SendResult> {
+    const existing = await find(p);
+    if (existing.status === 'found') return { status: 'sent', ref: existing.ref };
+    const ref = refOf(p);
+    const rec: OutboxRecord = {
+      network, postId: p.postId, part: p.part, partsTotal: p.partsTotal, text: p.text, lang: p.lang, media: p.media,
+      ...(p.parent ? { inReplyTo: p.parent.id } : {}),
+      idempotencyKey: p.idempotencyKey, scheduledAt: new Date(p.scheduledAt).toISOString(), writtenAt: p.now.toISOString(),
+      ...(p.visibility ? { visibility: p.visibility } : {}),
+      ref,
+    };
+    const txt = [
+      `${network} · ${p.postId} · part ${p.part + 1} of ${p.partsTotal}${p.parent ? ` · reply to ${p.parent.id}` : ''}`,
+      `scheduled ${rec.scheduledAt} · written ${rec.writtenAt}`,
+      ...p.media.map((m) => `[image ${m.absPath}] alt: ${m.alt}`),
+      '',
+      p.text,
+      '',
+    ].join('\n');
+    try {
+      await mkdir(folder, { recursive: true });
+      // The .txt first, the .json (what `find` looks at) last, each atomically: a crash in between leaves no "sent" file.
+      await writeAtomic(`${base(p)}.txt`, txt);
+      await writeAtomic(`${base(p)}.json`, JSON.stringify(rec, null, 2) + '\n');
+    } catch (e) {
+      return { status: 'failed', error: `cannot write to the outbox folder ${folder}: ${(e as Error).message}`, action: 'Check that the folder is writable (disk space, permissions), then run `copydesk publish --retry <post id>`.' };
+    }
+    return { status: 'sent', ref };
+  }
+
+  return { name: 'outbox', find, send };
+}
+
+async function writeAtomic(path: string, content: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, path);
+}

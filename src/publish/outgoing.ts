@@ -1,0 +1,48 @@
+/** Turning a post's thread part into what a channel sends. The only place `OutgoingPart` is built. */
+import { createHash } from 'node:crypto';
+import { mimeOf } from '../check/lengths.ts';
+import type { Config } from '../config/config.ts';
+import type { Post } from '../post/post.ts';
+import type { Network, OutgoingPart, SentRef } from './channel.ts';
+
+/**
+ * Deterministic key of one (post, network, part): the same on every run and retry, so Mastodon's
+ * `Idempotency-Key` and Bluesky's record key dedupe a resend. Hex SHA-256 of `postId/network/part`.
+ */
+export function idempotencyKey(postId: string, network: Network, part: number): string {
+  return createHash('sha256').update(`${postId}/${network}/${part}`, 'utf8').digest('hex');
+}
+
+export interface OutgoingInput {
+  post: Post;
+  network: Network;
+  /** 0-based part. */
+  part: number;
+  /** Refs of the parts already sent on this network (from the ledger), for `root`/`parent`. */
+  refs: Record<number, SentRef>;
+  config: Config;
+  /** The real send time. */
+  now: Date;
+}
+
+export function buildOutgoingPart({ post, network, part, refs, config, now }: OutgoingInput): OutgoingPart {
+  const out: OutgoingPart = {
+    postId: post.id,
+    part,
+    partsTotal: post.parts.length,
+    text: post.parts[part]!.text,
+    lang: post.lang,
+    media: post.media
+      .filter((m) => m.part === part)
+      .map((m) => ({ absPath: m.absPath, alt: m.alt, mime: mimeOf(m.path) ?? 'application/octet-stream' })),
+    idempotencyKey: idempotencyKey(post.id, network, part),
+    scheduledAt: post.publishAt!,
+    now,
+  };
+  if (part > 0) {
+    if (refs[0]) out.root = refs[0];
+    if (refs[part - 1]) out.parent = refs[part - 1];
+  }
+  if (network === 'mastodon') out.visibility = config.channels.mastodon.visibility;
+  return out;
+}

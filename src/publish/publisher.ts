@@ -1,0 +1,318 @@
+/**
+ * The publisher run: every due post goes out once per network.
+ *
+ * Before EACH part it refreshes the state, re-reads the ledger and the freeze and re-plans
+ * (`plan.ts`), so a freeze landing mid-run stops what is left, and a second run working at the same
+ * time is seen. Per part:
+ *   1. anything that may already be out (`intent`/`unknown` without a result) is read back with
+ *      `channel.find` — never resent blind;
+ *   2. `intent` is written with a compare-and-swap (`claimPart`): if another run wrote first, it
+ *      owns the part;
+ *   3. `channel.send`, then the result is recorded (`sent`, `unknown`, `failed` + `retryAt` for
+ *      retry, `failed` + `action` for a person).
+ * A crash between 2 and 3 leaves the intent: the next run reads back. Channels are built lazily, so
+ * an idle tick logs in nowhere and makes no network call.
+ */
+import type { Config } from '../config/config.ts';
+import { readFreezeLog, readFreezes } from '../crisis/freeze-state.ts';
+import type { Post } from '../post/post.ts';
+import type { LedgerEvent, PartKey } from '../schedule/ledger.ts';
+import { ledgerPath, parseLedgerFile, partKey, recordEvents } from '../schedule/ledger.ts';
+import { claimPart, lastPartEvent, readLedgerAppendOrder, recordTerminalOnce } from '../schedule/ledger-write.ts';
+import type { Decision, HoldCode } from '../schedule/plan.ts';
+import { plan } from '../schedule/plan.ts';
+import type { StateStore } from '../state/store.ts';
+import type { Channel, FindResult, Network, SendResult } from './channel.ts';
+import { buildOutgoingPart } from './outgoing.ts';
+
+/** What the second-reader check answered for a post. */
+export type ApprovalVerdict = { approved: true } | { approved: false; reason: string; action: string };
+
+/** When a `retry` result names no time, try again on the next run after this long. */
+export const DEFAULT_RETRY_MS = 60_000;
+
+export interface PublishOptions {
+  /** Posts that parsed (with unique ids). */
+  posts: Post[];
+  /** Where the ledger, freeze and run records live. */
+  store: StateStore;
+  /** Channel per network; called lazily, at most once per network, only when something is due there. */
+  channels: (network: Network) => Channel;
+  /** Second-reader gate, called once per post before its first part is sent in this run. */
+  approve?: (post: Post) => Promise<ApprovalVerdict>;
+  config: Config;
+  /** The clock: read for each event and each part's real send time. */
+  now: () => Date;
+  /** This run's id (GitHub run id, or `local-…`). */
+  runId: string;
+  /** Plan and check approval only: nothing sent, nothing written. */
+  dryRun: boolean;
+  /** One line per thing done. */
+  log: (line: string) => void;
+  /** Networks with credentials (CI), or `outbox` (local: everything can go somewhere). Default `outbox`. */
+  credentials?: Set<Network> | 'outbox';
+  /** Better texts for "no credentials" holds. */
+  credentialHelp?: Partial<Record<Network, string>>;
+  /** Removes secrets from text before it is logged or recorded. */
+  redact?: (text: string) => string;
+  /** Override of the plan's in-flight window (ms). */
+  inFlightMs?: number;
+}
+
+/** Where a (post, network) ends up in the report. */
+export type ReportCategory = 'sent' | 'alreadySent' | 'missed' | 'expired' | 'held' | 'failed' | 'waiting';
+
+export interface ReportedDecision extends Decision {
+  /** Bucket in the report counts. */
+  category: ReportCategory;
+  /** Parts sent (or, in a dry run, that would be sent) in this run. */
+  sentThisRun: number[];
+  /** Missed/expired written to the ledger by this run. */
+  recordedNow?: boolean;
+}
+
+/** Counts per category: the shape of `runs/last-run.json`. */
+export interface RunCounts {
+  sent: number;
+  alreadySent: number;
+  missed: number;
+  expired: number;
+  held: number;
+  failed: number;
+}
+
+export interface PublishReport extends RunCounts {
+  /** The run. */
+  runId: string;
+  /** ISO start and end. */
+  startedAt: string;
+  finishedAt: string;
+  /** Nothing was sent or written. */
+  dryRun: boolean;
+  /** False when the run stopped early (state store unreachable): `error` says why. */
+  completed: boolean;
+  error?: string;
+  /** Not due yet. */
+  waiting: number;
+  /** Parts that failed in this run in a way a person must fix. */
+  newFailures: number;
+  /** One entry per (post, network). */
+  decisions: ReportedDecision[];
+}
+
+interface Stop {
+  hold: HoldCode;
+  reason: string;
+  action?: string;
+}
+
+const keyOf = (postId: string, network: Network) => `${postId}\u0000${network}`;
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export async function publish(o: PublishOptions): Promise<PublishReport> {
+  const redact = o.redact ?? ((s: string) => s);
+  const log = (line: string) => o.log(redact(line));
+  const { store, config, runId } = o;
+  const startedAt = o.now().toISOString();
+  const postsById = new Map(o.posts.map((p) => [p.id, p]));
+  const absent = new Set<PartKey>();
+  const stopped = new Map<string, Stop>();
+  const sentThisRun = new Map<string, number[]>();
+  const recordedNow = new Set<string>();
+  const approvals = new Map<string, ApprovalVerdict>();
+  const channels = new Map<Network, Channel>();
+  let decisions: Decision[] = [];
+  let completed = true;
+  let error: string | undefined;
+  let newFailures = 0;
+
+  const channelFor = (network: Network): Channel => {
+    let ch = channels.get(network);
+    if (!ch) {
+      ch = o.channels(network);
+      channels.set(network, ch);
+      // Built only now, when something is due there: an idle tick never gets here.
+      log(`${network}: something is due; ${ch.name === 'outbox' ? 'writing to the outbox folder' : `connecting to ${network}`}`);
+    }
+    return ch;
+  };
+
+  const approvalOf = async (post: Post): Promise<ApprovalVerdict> => {
+    let v = approvals.get(post.id);
+    if (!v) {
+      try {
+        v = o.approve ? await o.approve(post) : { approved: true };
+      } catch (e) {
+        v = { approved: false, reason: `the approval could not be checked: ${message(e)}`, action: 'Run the publisher again; if it keeps failing, check the GitHub token and its permissions.' };
+      }
+      approvals.set(post.id, v);
+      if (!v.approved) log(`held ${post.id}: not approved: ${v.reason}`);
+    }
+    return v;
+  };
+
+  const record = (events: LedgerEvent[], what: string) =>
+    recordEvents(store, events.map((e) => ({ ...e, ...(e.error ? { error: redact(e.error) } : {}), ...(e.action ? { action: redact(e.action) } : {}) })), `publish: ${what} (run ${runId})`);
+
+  try {
+    const maxSteps = 100 + 10 * o.posts.reduce((n, p) => n + p.channels.length * p.parts.length, 0);
+    for (let step = 0; ; step++) {
+      if (step > maxSteps) throw new Error('the publisher did not settle (this is a bug; nothing more was sent)');
+      // Immediately before every send: the newest ledger and freeze.
+      await store.refresh();
+      const [events, freezes, freezeLog] = await Promise.all([readLedgerAppendOrder(store), readFreezes(store), readFreezeLog(store)]);
+      decisions = plan({
+        posts: o.posts, events, freezes, freezeLog, config, now: o.now(), credentials: o.credentials ?? 'outbox', runId, absent,
+        ...(o.inFlightMs !== undefined ? { inFlightMs: o.inFlightMs } : {}),
+        ...(o.credentialHelp ? { credentialHelp: o.credentialHelp } : {}),
+      });
+      if (o.dryRun) {
+        for (const d of decisions) {
+          if (d.kind !== 'send' || !o.approve) continue;
+          const v = await approvalOf(postsById.get(d.postId)!);
+          if (!v.approved) stopped.set(keyOf(d.postId, d.network), { hold: 'unapproved', reason: v.reason, action: v.action });
+        }
+        break;
+      }
+      await recordTerminal(decisions);
+      const next = decisions.find((d) => d.kind === 'send' && !stopped.has(keyOf(d.postId, d.network)));
+      if (!next) break;
+      await advance(next);
+    }
+  } catch (e) {
+    completed = false;
+    error = redact(message(e));
+    log(`run stopped early: ${error}`);
+  }
+
+  return report();
+
+  async function recordTerminal(list: Decision[]): Promise<void> {
+    const fresh = list.filter((d) => (d.kind === 'missed' || d.kind === 'expired') && !d.recorded);
+    if (!fresh.length) return;
+    const at = o.now().toISOString();
+    const written = await recordTerminalOnce(
+      store,
+      fresh.map((d) => ({
+        event: { at, postId: d.postId, network: d.network, part: 0, state: d.kind as 'missed' | 'expired', via: d.network, runId, reason: d.reason ?? d.kind, file: d.file },
+        ...(d.publishAt !== undefined ? { publishAt: d.publishAt } : {}),
+      })),
+      `publish: ${fresh.length} missed/expired (run ${runId})`,
+    );
+    for (const d of fresh) d.recorded = true;
+    for (const w of written) {
+      recordedNow.add(keyOf(w.postId, w.network));
+      log(`${w.state} ${w.network}: ${w.postId}: ${w.reason}`);
+    }
+  }
+
+  /** One step for one (post, network): read back or send its next part. */
+  async function advance(d: Decision): Promise<void> {
+    const post = postsById.get(d.postId)!;
+    const { network } = d;
+    const part = d.send[0]!;
+    const k = keyOf(post.id, network);
+    const label = `${network}: ${post.id} part ${part + 1}/${d.partsTotal}`;
+
+    if (d.readBack.includes(part)) {
+      const ch = channelFor(network);
+      const out = buildOutgoingPart({ post, network, part, refs: d.refs, config, now: o.now() });
+      let found: FindResult;
+      try {
+        found = await ch.find(out);
+      } catch (e) {
+        found = { status: 'unknown', error: message(e) };
+      }
+      if (found.status === 'found') {
+        await record([{ at: o.now().toISOString(), postId: post.id, network, part, state: 'sent', via: ch.name, runId, ref: found.ref, reason: 'found on the network by read-back (an earlier run sent it)', file: post.file }], `${post.id} ${network} part ${part + 1} found`);
+        sentThisRun.set(k, [...(sentThisRun.get(k) ?? []), part]);
+        log(`read back ${label}: already on ${network}${found.ref.url ? ` (${found.ref.url})` : ''}; recorded, not resent`);
+      } else if (found.status === 'absent') {
+        absent.add(partKey(post.id, network, part));
+        log(`read back ${label}: not on ${network}; an earlier attempt did not go out`);
+      } else {
+        stopped.set(k, { hold: 'read-back', reason: `could not check whether part ${part + 1} already went out (${redact(found.error)}); nothing was resent, it is read back on the next run` });
+        log(`read back ${label}: could not check (${found.error}); nothing resent`);
+      }
+      return;
+    }
+
+    const verdict = await approvalOf(post);
+    if (!verdict.approved) {
+      for (const n of post.channels) stopped.set(keyOf(post.id, n), { hold: 'unapproved', reason: verdict.reason, action: verdict.action });
+      return;
+    }
+
+    const ch = channelFor(network);
+    // The compare-and-swap looks at the post's file in append order; read it the same way here
+    // (the merged ledger is sorted by time, which clock skew between machines could reorder).
+    const expected = lastPartEvent(parseLedgerFile(await store.read(ledgerPath(post.id))), network, part);
+    const intent: LedgerEvent = { at: o.now().toISOString(), postId: post.id, network, part, state: 'intent', via: ch.name, runId, file: post.file };
+    if (!(await claimPart(store, intent, expected, post.publishAt))) {
+      stopped.set(k, { hold: 'claimed', reason: 'another run claimed this part a moment ago and is sending it' });
+      log(`skip ${label}: another run is sending it`);
+      return;
+    }
+
+    const out = buildOutgoingPart({ post, network, part, refs: d.refs, config, now: o.now() });
+    let result: SendResult;
+    try {
+      result = await ch.send(out);
+    } catch (e) {
+      // A channel that throws may have sent: treat as unknown, read back next run.
+      result = { status: 'unknown', error: `the ${network} channel failed unexpectedly: ${message(e)}` };
+    }
+    const base = { at: o.now().toISOString(), postId: post.id, network, part, via: ch.name, runId, file: post.file };
+    switch (result.status) {
+      case 'sent':
+        await record([{ ...base, state: 'sent', ref: result.ref }], `${post.id} ${network} part ${part + 1} sent`);
+        sentThisRun.set(k, [...(sentThisRun.get(k) ?? []), part]);
+        log(`sent ${label}${ch.name === 'outbox' ? ' to the outbox' : ''}${result.ref.url ? ` → ${result.ref.url}` : ''}`);
+        break;
+      case 'unknown':
+        await record([{ ...base, state: 'unknown', error: result.error }], `${post.id} ${network} part ${part + 1} unknown`);
+        stopped.set(k, { hold: 'unknown', reason: `outcome of part ${part + 1} unknown (${redact(result.error)}); it is read back on the next run, never resent blind` });
+        log(`unknown ${label}: ${result.error}; will read back on the next run`);
+        break;
+      case 'retry': {
+        const retryAt = result.retryAt ?? Date.parse(base.at) + DEFAULT_RETRY_MS;
+        await record([{ ...base, state: 'failed', error: result.error, retryAt }], `${post.id} ${network} part ${part + 1} retry`);
+        stopped.set(k, { hold: 'retry', reason: `part ${part + 1} not sent (${redact(result.error)}); retried after ${new Date(retryAt).toISOString()}` });
+        log(`retry ${label}: ${result.error}; again after ${new Date(retryAt).toISOString()}`);
+        break;
+      }
+      case 'failed':
+        await record([{ ...base, state: 'failed', error: result.error, action: result.action }], `${post.id} ${network} part ${part + 1} failed`);
+        stopped.set(k, { hold: 'failed', reason: `part ${part + 1} failed: ${redact(result.error)}`, action: redact(result.action) });
+        newFailures++;
+        log(`FAILED ${label}: ${result.error.replace(/[.\s]+$/, '')}. Next step: ${result.action}`);
+        break;
+    }
+  }
+
+  function report(): PublishReport {
+    const out: ReportedDecision[] = decisions.map((d) => {
+      const k = keyOf(d.postId, d.network);
+      const stop = stopped.get(k);
+      let r: ReportedDecision = { ...d, category: 'held', sentThisRun: sentThisRun.get(k) ?? [] };
+      if (d.kind === 'send' && stop) r = { ...r, kind: 'held', hold: stop.hold, reason: stop.reason, ...(stop.action ? { action: stop.action } : {}) };
+      else if (d.kind === 'send' && !o.dryRun) r = { ...r, kind: 'held', hold: 'retry', reason: `the run stopped before sending it${error ? `: ${error}` : ''}` };
+      else if (d.kind === 'send') r.sentThisRun = [...d.send];
+      if (recordedNow.has(k)) r.recordedNow = true;
+      r.category =
+        r.kind === 'held' && r.hold === 'failed' ? 'failed'
+        : r.sentThisRun.length > 0 ? 'sent'
+        : r.kind === 'sent' ? 'alreadySent'
+        : r.kind === 'wait' ? 'waiting'
+        : r.kind === 'missed' || r.kind === 'expired' ? r.kind
+        : 'held';
+      return r;
+    });
+    const count = (c: ReportCategory) => out.filter((d) => d.category === c).length;
+    return {
+      runId, startedAt, finishedAt: o.now().toISOString(), dryRun: o.dryRun, completed, ...(error ? { error } : {}),
+      sent: count('sent'), alreadySent: count('alreadySent'), missed: count('missed'), expired: count('expired'), held: count('held'), failed: count('failed'), waiting: count('waiting'),
+      newFailures, decisions: out,
+    };
+  }
+}

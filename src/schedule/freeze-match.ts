@@ -1,0 +1,76 @@
+/**
+ * Which freezes hold which posts, and when each freeze was in force. A full freeze holds every
+ * post; a partial one holds posts carrying one of its tags or whose text contains one of its terms
+ * (case-insensitive, whole words, so a freeze on "flood" does not hold "floodlight").
+ */
+import type { Freeze, FreezeLogEvent } from '../crisis/freeze-state.ts';
+import { isFullFreeze } from '../crisis/freeze-state.ts';
+import type { Post } from '../post/post.ts';
+
+/** A freeze and the time it was in force. */
+export interface FreezeInterval {
+  /** The freeze. */
+  freeze: Freeze;
+  /** Start (epoch ms). */
+  from: number;
+  /** End (epoch ms, exclusive); `Infinity` while it is still active. */
+  until: number;
+}
+
+/** Compiled matcher of one freeze (built once per plan, used for every post). */
+export type FreezeMatcher = (post: Post) => boolean;
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const normTag = (t: string) => t.trim().replace(/^#/, '').toLowerCase();
+
+export function freezeMatcher(freeze: Freeze): FreezeMatcher {
+  if (isFullFreeze(freeze)) return () => true;
+  const tags = new Set(freeze.tags.map(normTag).filter(Boolean));
+  const terms = freeze.terms.map((t) => t.trim()).filter(Boolean);
+  const re = terms.length ? new RegExp(`(?<![\\p{L}\\p{N}_])(?:${terms.map(escape).join('|')})(?![\\p{L}\\p{N}_])`, 'iu') : undefined;
+  return (post) => post.tags.some((t) => tags.has(normTag(t))) || (re !== undefined && post.parts.some((p) => re.test(p.text)));
+}
+
+/** What in the post a partial freeze matched, for the reason shown to people. */
+export function freezeScope(freeze: Freeze): string {
+  if (isFullFreeze(freeze)) return 'full freeze';
+  const bits = [...freeze.tags.map((t) => `tag ${t}`), ...freeze.terms.map((t) => `"${t}"`)];
+  return `partial freeze on ${bits.join(', ')}`;
+}
+
+/**
+ * Every period a freeze was in force: each `freeze` event of the log up to its `thaw` (paired by
+ * freeze id), plus every freeze active now (`freeze.json` is the truth about now). A freeze in the
+ * log with no thaw that is no longer active ended at an unknown time: it counts as in force until
+ * `now`, failing safe (a post is missed rather than sent into a crisis).
+ */
+export function freezeIntervals(active: Freeze[], log: FreezeLogEvent[], now: number): FreezeInterval[] {
+  const out: FreezeInterval[] = [];
+  const sorted = [...log].sort((a, b) => a.at.localeCompare(b.at));
+  const open = new Map<string, FreezeInterval>();
+  for (const e of sorted) {
+    const at = Date.parse(e.at);
+    if (!Number.isFinite(at) || !e.freeze?.id) continue;
+    if (e.action === 'freeze') {
+      if (open.has(e.freeze.id)) continue;
+      const since = Date.parse(e.freeze.since);
+      const iv = { freeze: e.freeze, from: Number.isFinite(since) ? Math.min(since, at) : at, until: Infinity };
+      open.set(e.freeze.id, iv);
+      out.push(iv);
+    } else if (e.action === 'thaw') {
+      const iv = open.get(e.freeze.id);
+      if (iv) {
+        iv.until = at;
+        open.delete(e.freeze.id);
+      }
+    }
+  }
+  const activeIds = new Set(active.map((f) => f.id));
+  for (const [id, iv] of open) if (!activeIds.has(id)) iv.until = Math.max(iv.from, now);
+  for (const f of active) {
+    if (open.has(f.id)) continue;
+    const since = Date.parse(f.since);
+    out.push({ freeze: f, from: Number.isFinite(since) ? since : 0, until: Infinity });
+  }
+  return out;
+}

@@ -1,0 +1,161 @@
+/**
+ * End to end: `node scripts/copydesk.ts publish` (and `plan`) as a subprocess on a throwaway
+ * repository, the way a person on a fresh clone or the publish workflow runs it.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { startGitHubFake } from '../fakes/github-fake.ts';
+import { startMastodonFake } from '../fakes/mastodon-fake.ts';
+import { at, git, gitFixture, tempDir } from './publisher-helpers.ts';
+
+const CLI = join(import.meta.dirname, '../../scripts/copydesk.ts');
+const SECRET = 'mstdn-e2e-SECRET-0a1b2c3d';
+
+let cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.map((c) => c()));
+  cleanups = [];
+});
+
+function cli(root: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', COPYDESK_ROOT: root, ...env } }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+async function repo(root: string): Promise<void> {
+  await mkdir(join(root, 'posts'), { recursive: true });
+  await writeFile(join(root, 'copydesk.config.yaml'), ['timezone: Europe/Warsaw', 'channels:', '  bluesky:', '    identifier: shop.bsky.social', '  mastodon:', '    instance: https://mastodon.example', 'publish:', '  max_lateness_minutes: 120', ''].join('\n'));
+  await writeFile(join(root, 'posts/thread.md'), '---\nid: thread\npublish_at: "2027-03-15 09:00"\nchannels: [bluesky, mastodon]\n---\nRye is out of the oven.\n---\nCome before ten.\n');
+  await writeFile(join(root, 'posts/later.md'), '---\nid: later\npublish_at: "2027-03-16 09:00"\nchannels: [mastodon]\n---\nTomorrow: buns.\n');
+  await writeFile(join(root, 'posts/old.md'), '---\nid: old\npublish_at: "2027-03-15 05:00"\nchannels: [mastodon]\n---\nToo late now.\n');
+}
+
+describe('copydesk publish (subprocess)', () => {
+  test('a fresh clone without credentials publishes to the outbox, once', async () => {
+    const root = await tempDir('e2e');
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    await repo(root);
+    const summary = join(root, 'summary.md');
+    const env = { COPYDESK_NOW: '2027-03-15T08:05:00Z', GITHUB_STEP_SUMMARY: summary };
+
+    const first = await cli(root, ['publish'], env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('mastodon: outbox (no credentials for mastodon; writing to outbox/mastodon/ instead)');
+    expect(first.stdout).toContain('approval: not checked (outbox only');
+    expect(first.stdout).toMatch(/2 sent, 0 already sent, 1 missed/);
+    expect((await readdir(join(root, 'outbox/mastodon'))).sort()).toEqual(['thread.0.json', 'thread.0.txt', 'thread.1.json', 'thread.1.txt']);
+    const part2 = JSON.parse(await readFile(join(root, 'outbox/mastodon/thread.1.json'), 'utf8'));
+    expect(part2).toMatchObject({ text: 'Come before ten.', inReplyTo: 'mastodon/thread.0', scheduledAt: '2027-03-15T08:00:00.000Z' });
+    expect(await readFile(join(root, 'outbox/bluesky/thread.0.txt'), 'utf8')).toContain('Rye is out of the oven.');
+    const lastRun = JSON.parse(await readFile(join(root, '.copydesk/state/runs/last-run.json'), 'utf8'));
+    expect(lastRun.counts).toEqual({ sent: 2, alreadySent: 0, missed: 1, expired: 0, held: 0, failed: 0 });
+    expect(await readFile(join(root, '.copydesk/state/runs/last-success.json'), 'utf8')).toBe(JSON.stringify(lastRun, null, 2) + '\n');
+    const md = await readFile(summary, 'utf8');
+    expect(md).toContain('| sent | `thread` (posts/thread.md) | mastodon |');
+    expect(md).toContain('| missed | `old` (posts/old.md) | mastodon |');
+
+    const second = await cli(root, ['publish'], { ...env, COPYDESK_NOW: '2027-03-15T08:10:00Z' });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/0 sent, 2 already sent, 1 missed/);
+    expect(await readdir(join(root, 'outbox/mastodon'))).toHaveLength(4);
+
+    const plan = await cli(root, ['plan', '--format', 'json'], { COPYDESK_NOW: '2027-03-15T08:10:00Z' });
+    const decisions = JSON.parse(plan.stdout).decisions.map((d: { postId: string; network: string; kind: string }) => `${d.postId}/${d.network}/${d.kind}`);
+    expect(decisions).toEqual(['old/mastodon/missed', 'thread/bluesky/sent', 'thread/mastodon/sent', 'later/mastodon/wait']);
+    const human = await cli(root, ['plan'], { COPYDESK_NOW: '2027-03-15T08:10:00Z' });
+    expect(human.stdout).toContain('2027-03-16 09:00 Europe/Warsaw (UTC+01:00), in 23 h 50 min · later (posts/later.md)');
+  });
+
+  test('in GitHub Actions: state on the branch, no outbox, missing secrets named, the token never printed', async () => {
+    const f = await gitFixture(1);
+    cleanups.push(f.cleanup);
+    const root = f.clones[0]!;
+    await repo(root);
+    await git(root, 'add', '-A');
+    await git(root, 'commit', '-q', '-m', 'posts');
+    const env = { COPYDESK_NOW: '2027-03-15T08:05:00Z', GITHUB_ACTIONS: 'true', GITHUB_RUN_ID: '4242', MASTODON_TOKEN: SECRET };
+
+    const dry = await cli(root, ['publish', '--dry-run'], env);
+    expect(dry.code).toBe(0);
+    await expect(git(f.remote, 'rev-parse', '--verify', '--quiet', 'copydesk-state')).rejects.toThrow();
+
+    const r = await cli(root, ['publish'], env);
+    expect(r.code).toBe(0);
+    const all = r.stdout + r.stderr + dry.stdout + dry.stderr;
+    expect(all).not.toContain(SECRET);
+    expect(r.stdout).toContain('state in git branch copydesk-state on origin');
+    expect(r.stdout).toContain('no credentials for bluesky: add the secret BLUESKY_APP_PASSWORD to the publish environment');
+    // Mastodon has a token, but no approval can be checked without GITHUB_TOKEN: held, not sent.
+    expect(r.stdout).toMatch(/thread \(mastodon\).*approval cannot be checked/);
+    await expect(readdir(join(root, 'outbox'))).rejects.toThrow();
+    expect(await git(root, 'status', '--porcelain')).toBe('');
+    const files = (await git(f.remote, 'ls-tree', '-r', '--name-only', 'copydesk-state')).trim().split('\n');
+    expect(files).toEqual(['ledger/old.jsonl', 'runs/last-run.json', 'runs/last-success.json']);
+    expect(JSON.parse(await git(f.remote, 'show', 'copydesk-state:runs/last-run.json'))).toMatchObject({ runId: '4242', counts: { held: 2, missed: 1, sent: 0 } });
+  });
+
+  test('in Actions with secrets: the approved post goes out once, the unapproved one opens the failures issue, then it closes', async () => {
+    const GH_TOKEN = 'ghs_e2eSECRETtoken5566';
+    const mastodon = await startMastodonFake({ token: SECRET, now: at('2027-03-15T08:05:00Z') });
+    const gh = await startGitHubFake();
+    const f = await gitFixture(1);
+    cleanups.push(f.cleanup, () => mastodon.close(), () => gh.close());
+    const root = f.clones[0]!;
+    const approved = '---\nid: approved\npublish_at: "2027-03-15 09:00"\nchannels: [mastodon]\n---\nReviewed and approved: rye today.\n';
+    const direct = '---\nid: direct\npublish_at: "2027-03-15 09:00"\nchannels: [mastodon]\n---\nPushed without review.\n';
+    await mkdir(join(root, 'posts'));
+    await writeFile(join(root, 'copydesk.config.yaml'), `timezone: Europe/Warsaw\nchannels:\n  mastodon:\n    instance: ${mastodon.url}\n`);
+    await writeFile(join(root, 'posts/approved.md'), approved);
+    await writeFile(join(root, 'posts/direct.md'), direct);
+    await git(root, 'add', '-A');
+    await git(root, 'commit', '-q', '-m', 'posts');
+    // The same history on (fake) GitHub: one post through a reviewed PR, one pushed straight to main.
+    const pr = gh.openPull({ author: 'alice', files: { 'posts/approved.md': approved } });
+    gh.review(pr, { user: 'bob', state: 'APPROVED' });
+    gh.mergePull(pr, 'merge', 'bob');
+    gh.pushCommit('main', { 'posts/direct.md': direct }, 'alice');
+    const env = {
+      COPYDESK_NOW: '2027-03-15T08:05:00Z', GITHUB_ACTIONS: 'true', GITHUB_RUN_ID: '9001', GITHUB_REF_NAME: 'main',
+      GITHUB_REPOSITORY: 'acme/social', GITHUB_API_URL: gh.baseUrl, GITHUB_TOKEN: GH_TOKEN, MASTODON_TOKEN: SECRET,
+    };
+
+    const r = await cli(root, ['publish'], env);
+    const printed = r.stdout + r.stderr;
+    expect(printed).not.toContain(SECRET);
+    expect(printed).not.toContain(GH_TOKEN);
+    expect(r.code).toBe(0);
+    expect(mastodon.statuses.map((s) => s.text)).toEqual(['Reviewed and approved: rye today.']);
+    expect(mastodon.violations).toEqual([]);
+    const issues = [...gh.issues.values()];
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ state: 'open', labels: ['copydesk-failure'] });
+    expect(issues[0]!.body).toContain('<!-- copydesk:publish-failures -->');
+    expect(issues[0]!.body).toMatch(/`direct` \(posts\/direct\.md\) \| mastodon \|.*\| .*pull request/);
+    expect(JSON.stringify(await git(f.remote, 'show', 'copydesk-state:ledger/approved.jsonl'))).toContain('\\"state\\":\\"sent\\"');
+
+    // The team removes the unreviewed post: the next run sends nothing again and closes the issue.
+    await rm(join(root, 'posts/direct.md'));
+    const again = await cli(root, ['publish'], { ...env, COPYDESK_NOW: '2027-03-15T08:10:00Z', GITHUB_RUN_ID: '9002' });
+    expect(again.code).toBe(0);
+    expect(mastodon.statuses).toHaveLength(1);
+    expect(gh.issues.get(issues[0]!.number)!.state).toBe('closed');
+    expect(gh.violations).toEqual([]);
+  });
+
+  test('bad arguments are one line and exit 2', async () => {
+    const root = await tempDir('e2e-args');
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    const r = await cli(root, ['publish', '--dry-run', '--retry', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('copydesk publish: --retry cannot be combined with --dry-run (a retry writes to the ledger)\n');
+    const unknown = await cli(root, ['publish', '--retry', 'no-such-post']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no post with id "no-such-post"');
+  });
+});
