@@ -23,11 +23,16 @@ export type FreezeMatcher = (post: Post) => boolean;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const normTag = (t: string) => t.trim().replace(/^#/, '').toLowerCase();
 
+/** Whole-word, case-insensitive pattern for any of `terms` (undefined when there are none). */
+export function termsPattern(terms: string[]): RegExp | undefined {
+  const list = terms.map((t) => t.trim()).filter(Boolean);
+  return list.length ? new RegExp(`(?<![\\p{L}\\p{N}_])(?:${list.map(escape).join('|')})(?![\\p{L}\\p{N}_])`, 'iu') : undefined;
+}
+
 export function freezeMatcher(freeze: Freeze): FreezeMatcher {
   if (isFullFreeze(freeze)) return () => true;
   const tags = new Set(freeze.tags.map(normTag).filter(Boolean));
-  const terms = freeze.terms.map((t) => t.trim()).filter(Boolean);
-  const re = terms.length ? new RegExp(`(?<![\\p{L}\\p{N}_])(?:${terms.map(escape).join('|')})(?![\\p{L}\\p{N}_])`, 'iu') : undefined;
+  const re = termsPattern(freeze.terms);
   return (post) => post.tags.some((t) => tags.has(normTag(t))) || (re !== undefined && post.parts.some((p) => re.test(p.text)));
 }
 

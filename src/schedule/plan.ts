@@ -18,7 +18,7 @@ import { PUBLISHABLE } from '../config/config.ts';
 import type { Freeze, FreezeLogEvent } from '../crisis/freeze-state.ts';
 import type { Post } from '../post/post.ts';
 import type { Network, SentRef } from '../publish/channel.ts';
-import { freezeIntervals, freezeMatcher, freezeScope } from './freeze-match.ts';
+import { freezeIntervals, freezeMatcher, freezeScope, termsPattern } from './freeze-match.ts';
 import type { LedgerEvent, PartKey } from './ledger.ts';
 import { partKey } from './ledger.ts';
 
@@ -52,6 +52,8 @@ export type HoldCode =
   | 'draft'
   /** A freeze (full, or partial matching the post) is active. */
   | 'frozen'
+  /** The text contains a term on the config's watch-list (added during a crisis). */
+  | 'watchlist'
   /** Inside a configured quiet period. */
   | 'quiet'
   /** A part failed in a way only a person can fix (`copydesk publish --retry <id>` after fixing). */
@@ -151,6 +153,7 @@ export function plan(input: PlanInput): Decision[] {
   const lateMs = config.maxLatenessMinutes * 60_000;
   const spacingMs = config.minSpacingMinutes * 60_000;
   const inFlightMs = input.inFlightMs ?? IN_FLIGHT_MS;
+  const watchlist = termsPattern(config.watchlist.map((w) => w.term));
   const intervals = freezeIntervals(input.freezes, input.freezeLog, now).map((iv) => ({ ...iv, matches: freezeMatcher(iv.freeze) }));
 
   const byPost = new Map<string, LedgerEvent[]>();
@@ -282,6 +285,14 @@ export function plan(input: PlanInput): Decision[] {
       const f = frozen.freeze;
       const tail = !started && publishAt >= frozen.from ? '; it fell due during the freeze, so it will be marked missed after the thaw' : '';
       return held('frozen', `frozen (${freezeScope(f)}) since ${f.since} by ${f.by}: ${f.reason}${tail}`);
+    }
+    // A term listed during a crisis holds queued posts that were reviewed before it was listed.
+    const listed = watchlist && post.parts.map((p) => watchlist.exec(p.text)?.[0]).find(Boolean);
+    if (listed) {
+      const w = config.watchlist.find((t) => t.term.toLowerCase() === listed.toLowerCase());
+      return held('watchlist', `contains "${listed}", on the watch-list${w?.reason ? ` (${w.reason})` : ''}`, {
+        action: 'Edit or reschedule the post in a pull request, or take the term off the watch-list when the crisis is over.',
+      });
     }
     const quiet = quietAt(now);
     if (quiet) return held('quiet', `quiet period "${quiet.reason}" until ${iso(quiet.until)}`, { until: quiet.until });

@@ -143,6 +143,14 @@ describe('freezes and quiet periods', () => {
     expect(one(ds, 'plain').kind).toBe('send');
   });
 
+  test('a watch-list term added after review holds matching queued posts, with its reason', () => {
+    const config = testConfig({ watchlist: [{ term: 'flood', reason: 'flooding in town, 2027-03-14' }] });
+    const ds = run({ posts: [flood, plain], config });
+    expect(one(ds, 'flood')).toMatchObject({ kind: 'held', hold: 'watchlist' });
+    expect(one(ds, 'flood').reason).toContain('flooding in town');
+    expect(one(ds, 'plain').kind).toBe('send');
+  });
+
   test('a post in a quiet period is missed, never sent after it', () => {
     const config = testConfig({ quietPeriods: [{ from: T - 60 * MIN, until: T + 60 * MIN, reason: 'Christmas closure' }] });
     expect(one(run({ posts: [plain], config, now: T + 90 * MIN }), 'plain')).toMatchObject({ kind: 'missed' });
