@@ -2,7 +2,7 @@
  * Text length as each network counts it. Used by the length rule, the PR preview and the site,
  * so a reviewer sees the same number the check enforces.
  */
-import twitterText from 'twitter-text';
+import { createRequire } from 'node:module';
 import type { Config } from '../config/config.ts';
 import type { Network } from '../publish/channel.ts';
 
@@ -24,6 +24,9 @@ const URL_PATTERN = /\bhttps?:\/\/[^\s<>()]+[^\s<>().,:;!?'"]/gi;
 
 /** Grapheme clusters: what a person sees as one character (👩‍👩‍👧 is one, "ą" written as a + ◌̨ is one). */
 export function graphemes(text: string): number {
+  // Fast path: printable ASCII, tabs and line feeds are one grapheme each (CR LF, the only ASCII
+  // pair that joins, is excluded), so most posts skip the segmenter.
+  if (/^[\x20-\x7e\t\n]*$/.test(text)) return text.length;
   let n = 0;
   for (const _ of segmenter.segment(text)) n++;
   return n;
@@ -46,9 +49,14 @@ function mastodon(text: string, config: Config): LengthUse {
   return { network: 'mastodon', used: graphemes(countable), limit: config.channels.mastodon.maxCharacters, unit: 'characters' };
 }
 
+// twitter-text is large (~0.2 s to load): loaded on first use, so only repositories posting to X pay.
+const require = createRequire(import.meta.url);
+let parseTweet: ((text: string) => { weightedLength: number }) | undefined;
+
 /** X counts weighted characters (CJK and emoji weigh 2, URLs 23): twitter-text implements it. */
 function x(text: string): LengthUse {
-  const r = twitterText.parseTweet(text);
+  parseTweet ??= (require('twitter-text') as { parseTweet: (text: string) => { weightedLength: number } }).parseTweet;
+  const r = parseTweet(text);
   return { network: 'x', used: r.weightedLength, limit: 280, unit: 'weighted characters' };
 }
 

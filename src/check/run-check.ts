@@ -1,0 +1,170 @@
+/**
+ * The check as a library: parse the posts once, run every rule on each checked file (one bad file
+ * never stops the others), apply ignore comments, and report per file which checks ran. The
+ * command (./check-command.ts) only decides which files, formats the report and sets the exit code.
+ */
+import type { Config } from '../config/config.ts';
+import { diag, sortDiagnostics, type Diagnostic } from '../diagnostic/diagnostic.ts';
+import { duplicateIds, findPostFiles, HOLDING_DIR, loadPosts, POSTS_DIR } from '../post/load-posts.ts';
+import type { Post } from '../post/post.ts';
+import { isEnglish, type EnglishInput } from './english/english-input.ts';
+import { runEnglish, startEnglishPool, wantsWorkers, workerCount, type EnglishPool, type EnglishRunOptions } from './english/english-runner.ts';
+import { MAX_POST_BYTES } from '../post/parse-post.ts';
+import { applyIgnores } from './ignores.ts';
+import type { CheckReport, CheckStatus, FileReport } from './report.ts';
+import { altTextRule } from './rules/alt-text.ts';
+import { lengthRule } from './rules/length.ts';
+import { mediaRule } from './rules/media.ts';
+import type { Rule, RuleContext } from './rules/rule.ts';
+import { scheduleRule } from './rules/schedule.ts';
+import { sensitiveTopicRule } from './rules/sensitive-topic.ts';
+import { spacingRule } from './rules/spacing.ts';
+import { watchlistRule } from './rules/watchlist.ts';
+import { bodyLine } from './text-position.ts';
+import { tidyProblems } from './tidy-problems.ts';
+
+export interface CheckOptions {
+  /** Absolute repository root. */
+  root: string;
+  /** The loaded configuration. */
+  config: Config;
+  /** The clock (epoch ms). */
+  now: number;
+  /** Repository-relative files to check; omitted: every post and holding statement. */
+  files?: string[];
+  /** Files new or changed in this change: only these must be in the future. */
+  changed?: ReadonlySet<string>;
+  /** How the English checks use threads. */
+  english?: EnglishRunOptions;
+  /**
+   * Worker threads the caller started ahead (so they load while the caller loads its modules).
+   * Used when enough files are checked, else closed.
+   */
+  englishPool?: EnglishPool;
+  /** A monotonic clock in ms (e.g. `performance.now`) to measure stages; omitted: no timings. */
+  timer?: () => number;
+}
+
+/** Longest wait for the English worker to be ready before this thread starts reading posts. */
+const READY_WAIT_MS = 600;
+
+/** Check ids in the order they are listed to people. */
+export const CHECKS = ['post-format', 'duplicate-id', 'length', 'media', 'alt-text', 'schedule', 'sensitive-topic', 'watchlist', 'retext-equality', 'retext-profanities'] as const;
+
+export async function runCheck(options: CheckOptions): Promise<CheckReport> {
+  const { root, config, now } = options;
+  const timer = options.timer;
+  const timings: Record<string, number> = {};
+  let mark = timer?.() ?? 0;
+  const lap = (stage: string) => {
+    if (!timer) return;
+    const t = timer();
+    timings[stage] = (timings[stage] ?? 0) + (t - mark);
+    mark = t;
+  };
+  const start = mark;
+
+  const [postFiles, holdingFiles] = await Promise.all([findPostFiles(root, POSTS_DIR), findPostFiles(root, HOLDING_DIR)]);
+  const checked = [...new Set(options.files ?? [...postFiles, ...holdingFiles])].sort();
+  // Enough files for worker threads: start them now, reading and checking the files themselves,
+  // while this thread parses the posts and runs the rules. Only findings for posts that parse as
+  // English are kept (below); the rest of that speculative work is dropped.
+  const useWorkers = wantsWorkers(checked.length, options.english);
+  if (!useWorkers) options.englishPool?.close();
+  const pool = useWorkers ? (options.englishPool ?? startEnglishPool(workerCount(options.english))) : undefined;
+  const early = pool?.runFiles(root, checked, MAX_POST_BYTES).catch(() => undefined);
+  // Let the worker finish loading first: reading a thousand posts here at the same moment would
+  // queue its module reads behind ours in libuv's shared thread pool, and the worker, not this
+  // thread, is the longer path (measured in bench/check.bench.ts). Bounded, should it be slow.
+  if (pool) await Promise.race([pool.ready, new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS).unref())]);
+  const isHolding = (f: string) => f.startsWith(`${HOLDING_DIR}/`);
+  const everything = [...new Set([...postFiles, ...holdingFiles, ...checked])];
+  const [posts, holding] = await Promise.all([
+    loadPosts(root, config, everything.filter((f) => !isHolding(f)), 'post'),
+    loadPosts(root, config, everything.filter(isHolding), 'holding'),
+  ]);
+  const allPosts = [...posts.posts, ...holding.posts].sort((a, b) => a.file.localeCompare(b.file));
+  const problems = tidyProblems([...posts.problems, ...holding.problems]);
+  const byFile = new Map(allPosts.map((p) => [p.file, p]));
+  const problemsByFile = new Map<string, Diagnostic[]>();
+  for (const p of problems) problemsByFile.set(p.file, [...(problemsByFile.get(p.file) ?? []), p]);
+  lap('parse');
+
+  const rules: Rule[] = [lengthRule, mediaRule, altTextRule, scheduleRule, spacingRule, sensitiveTopicRule(config), watchlistRule(config)];
+  const duplicates = duplicateFindings(allPosts, new Set(checked));
+  const reports: FileReport[] = [];
+  for (const file of checked) {
+    const post = byFile.get(file);
+    const changed = options.changed?.has(file) ?? false;
+    const parseProblems = problemsByFile.get(file) ?? [];
+    if (!post) {
+      reports.push({ file, changed, findings: sortDiagnostics(parseProblems), accepted: [], checks: skippedAll() });
+      continue;
+    }
+    const ctx: RuleContext = { config, now, root, changed, allPosts };
+    const found: Diagnostic[] = [...parseProblems, ...(duplicates.get(file) ?? [])];
+    for (const rule of rules) found.push(...(await rule(post, ctx)));
+    reports.push({ file, post, changed, findings: found, accepted: [], checks: statuses(post, changed, options.changed !== undefined) });
+  }
+  lap('rules');
+
+  const englishPosts = reports.flatMap((r) => (r.post && isEnglish(r.post.lang) ? [r.post] : []));
+  const bodyLines = new Map(englishPosts.map((p) => [p.file, bodyLine(p)]));
+  let englishRun = early ? await early : undefined;
+  if (!englishRun || englishPosts.some((p) => !englishRun!.byFile.has(p.file))) {
+    // Small runs, or the workers could not run: here, with the shared processor.
+    const inputs: EnglishInput[] = englishPosts.map((p) => ({ file: p.file, source: p.source, bodyLine: bodyLines.get(p.file)! }));
+    englishRun = await runEnglish(inputs, { ...options.english, workers: 0 });
+  }
+  lap('english (after the rules)');
+  for (const r of reports) {
+    if (!r.post) continue;
+    const below = bodyLines.get(r.file);
+    const english = below === undefined ? [] : (englishRun.byFile.get(r.file) ?? []).filter((d) => d.line >= below);
+    const found = [...r.findings, ...english];
+    const applied = applyIgnores(r.post, found);
+    r.findings = sortDiagnostics(applied.findings);
+    r.accepted = applied.accepted;
+  }
+  lap('ignores');
+  if (timer) {
+    timings['english setup (in its thread)'] = englishRun.timings.setup;
+    timings[`english files (${englishRun.mode})`] = englishRun.timings.files;
+    timings.total = timer() - start;
+  }
+  return { files: reports, allPosts, general: [], notes: [], ...(timer ? { timings } : {}) };
+}
+
+/** duplicateIds reports the later file; a checked file whose id a later, unchecked file reuses is told too. */
+function duplicateFindings(allPosts: Post[], checked: ReadonlySet<string>): Map<string, Diagnostic[]> {
+  const out = new Map<string, Diagnostic[]>();
+  const add = (d: Diagnostic) => out.set(d.file, [...(out.get(d.file) ?? []), d]);
+  const reported = duplicateIds(allPosts);
+  for (const d of reported) add(d);
+  const byId = new Map<string, Post[]>();
+  for (const p of allPosts) byId.set(p.id, [...(byId.get(p.id) ?? []), p]);
+  for (const [id, list] of byId) {
+    const [first, ...rest] = list;
+    if (!first || rest.length === 0 || !checked.has(first.file) || rest.some((p) => checked.has(p.file))) continue;
+    add(diag(first.file, { line: first.lines.id ?? 1 }, 'error', 'duplicate-id', `id "${id}" is also used by ${rest.map((p) => p.file).join(', ')}`, 'Give each post its own id; never reuse the id of a published post.'));
+  }
+  return out;
+}
+
+function skippedAll(): CheckStatus[] {
+  return CHECKS.map((id) => (id === 'post-format' ? { id, ran: true } : { id, ran: false, note: 'the file did not parse' }));
+}
+
+function statuses(post: Post, changed: boolean, changeKnown: boolean): CheckStatus[] {
+  const english = isEnglish(post.lang);
+  return CHECKS.map((id): CheckStatus => {
+    if (id === 'retext-equality' || id === 'retext-profanities') {
+      return english ? { id, ran: true } : { id, ran: false, note: `lang is "${post.lang}"; this check is English-only` };
+    }
+    if (id === 'schedule') {
+      if (post.publishAt === undefined) return { id, ran: true, note: post.draft ? 'draft without a time' : 'no publish time (holding statement)' };
+      if (!changed) return { id, ran: true, note: changeKnown ? 'not changed here, so it may be in the past' : 'no --base and not named on the command line, so it may be in the past' };
+    }
+    return { id, ran: true };
+  });
+}

@@ -1,0 +1,217 @@
+/**
+ * Everything the playbook site shows about publishing, computed from the same posts (the one
+ * parser), the same ledger, the same freeze state and the same decision function (`plan()`, which
+ * the publisher re-computes before every send) as the publisher. Pure: the loader
+ * (`load-site-data.ts`) does the I/O once per build and calls `buildSiteData`.
+ */
+import { lengthFor, type LengthUse } from '../check/lengths.ts';
+import type { Config, CredentialEntry } from '../config/config.ts';
+import { isFullFreeze, type Freeze, type FreezeLogEvent } from '../crisis/freeze-state.ts';
+import type { Post } from '../post/post.ts';
+import type { Network, SentRef } from '../publish/channel.ts';
+import type { RunRecord } from '../publish/run-record.ts';
+import { latestByPart, type LedgerEvent } from '../schedule/ledger.ts';
+import { plan, type Decision } from '../schedule/plan.ts';
+
+export type { RunRecord };
+
+/** The publisher's run records (`runs/last-success.json`, `runs/last-run.json`). */
+export interface SiteRuns {
+  /** The last run that finished without an error. */
+  lastSuccess?: RunRecord;
+  /** The last run, successful or not. */
+  lastRun?: RunRecord;
+}
+
+/**
+ * Where a post (or one network of it) stands.
+ * `manual`: the network is checked for length only (x, linkedin); a person posts it by hand.
+ * `unknown`: a send may have reached the network; the publisher reads back before any resend.
+ */
+export type PostStatus = 'draft' | 'queued' | 'held' | 'sent' | 'failed' | 'unknown' | 'missed' | 'expired' | 'manual';
+
+export const POST_STATUSES: readonly PostStatus[] = ['queued', 'held', 'sent', 'failed', 'unknown', 'missed', 'expired', 'draft', 'manual'];
+
+/** One published part and where to see it. */
+export interface SentLink {
+  /** 0-based thread part. */
+  part: number;
+  /** The network's id of the published part. */
+  id: string;
+  /** Public address, when the network gave one (or it can be derived, Bluesky). */
+  url?: string;
+  /** Where it went: the network, or `outbox` for the local folder channel. */
+  via: Network | 'outbox';
+}
+
+export interface NetworkStatus {
+  network: Network;
+  status: PostStatus;
+  /** Why (held, missed, expired, failed, unknown, partly sent). */
+  reason?: string;
+  /** What a person must do (failed). */
+  action?: string;
+  /** Parts already published. */
+  links: SentLink[];
+  /** Length of each part as this network counts it. */
+  lengths: LengthUse[];
+}
+
+export interface SitePost {
+  post: Post;
+  /** Overall status: the most pressing status of its networks. */
+  status: PostStatus;
+  /** Reason for the overall status. */
+  reason?: string;
+  /** One entry per channel, in the order the post lists them. */
+  networks: NetworkStatus[];
+}
+
+/** A thread part whose last ledger event is `failed`, or `unknown`/`intent` (outcome not known). */
+export interface OpenFailure {
+  postId: string;
+  network: Network;
+  /** 0-based part. */
+  part: number;
+  state: 'failed' | 'unknown';
+  /** When the event was written (ISO 8601). */
+  at: string;
+  /** What went wrong (no secrets: the publisher never writes them). */
+  error?: string;
+  /** What a person should do. */
+  action?: string;
+  /** Retry allowed after (epoch ms), for rate limits. */
+  retryAt?: number;
+  /** The post file at the time. */
+  file?: string;
+  /** The publisher run that wrote it. */
+  runId: string;
+}
+
+export interface SiteData {
+  /** The build's clock (epoch ms). */
+  now: number;
+  config: Config;
+  /** Posts by time (drafts without a time last), then id. */
+  posts: SitePost[];
+  /** Active freezes (empty: not frozen). */
+  freezes: Freeze[];
+  /** True when an active freeze holds every post. */
+  fullFreeze: boolean;
+  /** Freeze and thaw history, newest first. */
+  freezeLog: FreezeLogEvent[];
+  runs: SiteRuns;
+  /** Open failures, newest first. */
+  failures: OpenFailure[];
+  /** Who holds which account (names of secrets only). */
+  credentials: CredentialEntry[];
+  /** Number of posts per overall status. */
+  counts: Record<PostStatus, number>;
+}
+
+export interface SiteDataInput {
+  posts: Post[];
+  /** The whole ledger, each post's events in append order (`readLedgerAppendOrder`), as the plan reads it. */
+  events: LedgerEvent[];
+  freezes: Freeze[];
+  freezeLog?: FreezeLogEvent[];
+  config: Config;
+  /** The build's clock (epoch ms). */
+  now: number;
+  runs?: SiteRuns;
+}
+
+/** Most pressing first: what a person must look at comes before what is settled. */
+const PRIORITY: readonly PostStatus[] = ['failed', 'unknown', 'held', 'queued', 'missed', 'expired', 'sent', 'draft', 'manual'];
+
+/** Holds that mean "may already be on the network": the publisher reads back before any resend. */
+const UNKNOWN_HOLDS = new Set(['in-flight', 'read-back', 'unknown', 'claimed']);
+
+/** Public address of a published part: the ref's `url`, else derived from a Bluesky AT URI. */
+export function refUrl(network: Network, ref: SentRef | undefined): string | undefined {
+  if (!ref) return undefined;
+  if (ref.url && /^https?:\/\//.test(ref.url)) return ref.url;
+  // at://<did>/app.bsky.feed.post/<rkey> → https://bsky.app/profile/<did>/post/<rkey>
+  const m = network === 'bluesky' && ref.uri ? /^at:\/\/([^/]+)\/app\.bsky\.feed\.post\/([^/]+)$/.exec(ref.uri) : null;
+  return m ? `https://bsky.app/profile/${m[1]}/post/${m[2]}` : undefined;
+}
+
+/**
+ * The site's word for the publisher's decision. The decision itself comes from `plan()`, the
+ * function the publisher re-computes before every send, so the site never disagrees with it.
+ */
+export function statusOf(d: Decision): { status: PostStatus; reason?: string; action?: string } {
+  const partly = d.sent.length && d.kind !== 'sent' ? `${d.sent.length} of ${d.partsTotal} parts sent; ` : '';
+  const why = (s: PostStatus, reason?: string) => ({ status: s, ...(reason || partly ? { reason: `${partly}${reason ?? ''}`.replace(/; $/, '') } : {}), ...(d.action ? { action: d.action } : {}) });
+  switch (d.kind) {
+    case 'sent': return { status: 'sent' };
+    case 'missed': return why('missed', d.reason);
+    case 'expired': return why('expired', d.reason);
+    case 'wait': return why(d.reason ? 'held' : 'queued', d.reason);
+    case 'send': return d.readBack.length ? why('unknown', 'a send may have reached the network; the publisher reads back before any resend') : why('queued', 'due now: goes out with the next publisher run');
+    case 'held':
+      if (d.hold === 'draft') return { status: 'draft' };
+      if (d.hold === 'failed') return why('failed', d.reason);
+      if (d.readBack.length || UNKNOWN_HOLDS.has(d.hold ?? '')) return why('unknown', d.reason);
+      return why('held', d.reason);
+  }
+}
+
+function networkStatus(post: Post, network: Network, decision: Decision | undefined, config: Config): NetworkStatus {
+  const lengths = post.parts.map((p) => lengthFor(network, p.text, config));
+  if (!decision) return { network, lengths, status: 'manual', reason: `copydesk checks the length for ${network} but does not publish there`, links: [] };
+  const via = (decision.sentVia ?? network) as Network | 'outbox';
+  const links: SentLink[] = decision.sent.map((part) => {
+    const url = refUrl(network, decision.refs[part]);
+    return { part, id: decision.refs[part]?.id ?? '', via, ...(url ? { url } : {}) };
+  });
+  return { network, lengths, links, ...statusOf(decision) };
+}
+
+/** The status of one post on each of its networks, and overall (its most pressing network). */
+export function sitePost(post: Post, decisions: Map<string, Decision>, config: Config): SitePost {
+  const networks = post.channels.map((n) => networkStatus(post, n, decisions.get(`${post.id}\u0000${n}`), config));
+  const top = [...networks].sort((a, b) => PRIORITY.indexOf(a.status) - PRIORITY.indexOf(b.status))[0];
+  if (!top) return { post, status: post.draft ? 'draft' : 'queued', networks };
+  return { post, status: top.status, ...(top.reason ? { reason: top.reason } : {}), networks };
+}
+
+export function buildSiteData(input: SiteDataInput): SiteData {
+  const { config, now } = input;
+  // What the publisher would do now. `outbox`: the site cannot see which secrets the publisher has.
+  const decisions = new Map(
+    plan({ posts: input.posts, events: input.events, freezes: input.freezes, freezeLog: input.freezeLog ?? [], config, now, credentials: 'outbox' })
+      .map((d) => [`${d.postId}\u0000${d.network}`, d]),
+  );
+  const posts = input.posts
+    .map((p) => sitePost(p, decisions, config))
+    .sort((a, b) => (a.post.publishAt ?? Infinity) - (b.post.publishAt ?? Infinity) || a.post.id.localeCompare(b.post.id));
+  // Open failures: a part whose last event is `failed` (or a send with no outcome), while the plan
+  // still treats it as open (a rescheduled post gets a new chance and leaves this list).
+  const failures: OpenFailure[] = [];
+  for (const e of latestByPart(input.events).values()) {
+    if (e.state !== 'failed' && e.state !== 'unknown' && e.state !== 'intent') continue;
+    const d = decisions.get(`${e.postId}\u0000${e.network}`);
+    const open = !d || (e.state === 'failed' ? d.hold === 'failed' || d.hold === 'retry' : d.readBack.includes(e.part));
+    if (!open) continue;
+    failures.push({
+      postId: e.postId, network: e.network, part: e.part, state: e.state === 'failed' ? 'failed' : 'unknown', at: e.at, runId: e.runId,
+      ...(e.error ? { error: e.error } : {}), ...(e.action ? { action: e.action } : {}), ...(e.retryAt !== undefined ? { retryAt: e.retryAt } : {}), ...(e.file ? { file: e.file } : {}),
+    });
+  }
+  failures.sort((a, b) => b.at.localeCompare(a.at));
+  const counts = Object.fromEntries(POST_STATUSES.map((s) => [s, 0])) as Record<PostStatus, number>;
+  for (const p of posts) counts[p.status]++;
+  return {
+    now,
+    config,
+    posts,
+    freezes: input.freezes,
+    fullFreeze: input.freezes.some(isFullFreeze),
+    freezeLog: [...(input.freezeLog ?? [])].sort((a, b) => b.at.localeCompare(a.at)),
+    runs: input.runs ?? {},
+    failures,
+    credentials: config.credentials,
+    counts,
+  };
+}

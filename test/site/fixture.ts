@@ -1,0 +1,191 @@
+/**
+ * A throwaway repository for the site tests: a copy of the real playbook (so the accessibility
+ * checks run on the real pages) plus one fixture page, a small config, posts in every state, and a
+ * state folder written with the real ledger and store functions.
+ */
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
+import type { Freeze, FreezeLogEvent } from '../../src/crisis/freeze-state.ts';
+import { FREEZE_FILE, FREEZE_LOG } from '../../src/crisis/freeze-state.ts';
+import { recordEvents, type LedgerEvent } from '../../src/schedule/ledger.ts';
+import { createDirStore } from '../../src/state/dir-store.ts';
+
+export const PROJECT = join(import.meta.dirname, '..', '..');
+
+/** The fixture's clock: Wednesday 10 March 2027, 11:00 in Warsaw. */
+export const NOW = '2027-03-10T10:00:00Z';
+
+export const SEARCH_WORD = 'quokkabread';
+export const SEARCH_PAGE_TITLE = 'Sourdough starter care';
+export const ALT = 'A rhubarb tart with a lattice crust, photographed from above on a marble counter.';
+export const SENT_URLS = { bluesky: 'https://bsky.app/profile/bakery.example/post/3lsentpost', mastodon: 'https://mastodon.example/@bakery/110000000000000001' };
+/** Part 1 of the queued post: 30 characters of text, then a URL Mastodon counts as 23. */
+export const QUEUED_PART1 = 'Rhubarb tart is back on Friday https://example.com/menu/spring/rhubarb-tart-and-other-seasonal-bakes';
+export const FREEZE: Freeze = { id: 'f-20270310T0930Z', reason: 'Flooding in the old town: pause all posts', by: 'anna', since: '2027-03-10T09:30:00Z', terms: [], tags: [], source: 'cli' };
+export const FAILURE = { error: 'HTTP 401: the access token is invalid', action: 'Rotate MASTODON_TOKEN (see the credentials register), then re-run the publisher.' };
+/** A value planted in the build's environment: it must never appear in the built site. */
+export const PLANTED_SECRET = 'do-not-leak-5f7c2b19e8';
+
+const CONFIG = `timezone: Europe/Warsaw
+lang: en
+channels:
+  bluesky:
+    service: https://bsky.social
+    identifier: bakery.example
+  mastodon:
+    instance: https://mastodon.example
+    max_characters: 500
+publish:
+  max_lateness_minutes: 120
+quiet_periods:
+  - from: "2027-03-13 00:00"
+    until: "2027-03-14 00:00"
+    reason: Stocktaking day
+credentials:
+  - account: "@bakery.example"
+    network: bluesky
+    owner: Anna Nowak
+    backup: Piotr Zieliński
+    secret: BLUESKY_APP_PASSWORD
+    rotated: "2026-10-01"
+    revoke: "bsky.app → Settings → Privacy and security → App passwords → delete copydesk."
+  - account: "@bakery@mastodon.example"
+    network: mastodon
+    owner: Anna Nowak
+    backup: Piotr Zieliński
+    secret: MASTODON_TOKEN
+    rotated: "2025-01-15"
+    revoke: "Preferences → Development → copydesk → Regenerate access token."
+`;
+
+const POSTS: Record<string, string> = {
+  'posts/2027/03-queued.md': `---
+id: 2027-03-queued-tart
+publish_at: "2027-03-12 09:00"
+channels: [bluesky, mastodon]
+tags: [menu]
+media:
+  - path: ../media/tart.png
+    alt: ${ALT}
+---
+${QUEUED_PART1}
+---
+Second part: we bake twelve a day, so come early.
+`,
+  'posts/2027/03-sent.md': `---
+id: 2027-03-sent-opening
+publish_at: "2027-03-09 09:00"
+channels: [bluesky, mastodon]
+---
+We open at seven every weekday this month.
+`,
+  'posts/2027/03-held.md': `---
+id: 2027-03-held-stocktaking
+publish_at: "2027-03-13 12:00"
+channels: [bluesky]
+---
+Our Saturday loaf special, half price after two.
+`,
+  'posts/2027/03-failed.md': `---
+id: 2027-03-failed-hours
+publish_at: "2027-03-10 09:00"
+channels: [bluesky, mastodon]
+---
+New Sunday hours: eight to two.
+`,
+  'posts/2027/03-missed.md': `---
+id: 2027-03-missed-pancakes
+publish_at: "2027-03-01 09:00"
+channels: [mastodon]
+---
+Pancake day is coming.
+`,
+  'posts/drafts/idea.md': `---
+id: draft-idea
+draft: true
+channels: [bluesky]
+---
+An idea for later.
+`,
+};
+
+const SEARCH_PAGE = `---
+title: ${SEARCH_PAGE_TITLE}
+description: How we keep the starter alive over holidays.
+sidebar:
+  order: 90
+---
+
+Feed the starter twice a day. The ${SEARCH_WORD} method: discard half, add flour and water, wait.
+`;
+
+const HOLDING = `---
+id: holding-oven-fire
+channels: [bluesky, mastodon]
+---
+We are closed today after a small fire in the kitchen. Everyone is safe.
+`;
+
+/** A small solid PNG (real, decodable), so the post page shows a picture. */
+export function png(width: number, height: number, rgb: [number, number, number]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+const ev = (e: Omit<LedgerEvent, 'runId'>): LedgerEvent => ({ runId: '123455', ...e });
+
+export interface Fixture {
+  root: string;
+  cleanup(): Promise<void>;
+}
+
+/** Build the fixture repository; `frozen` adds an active full freeze to its state. */
+export async function makeFixture(frozen: boolean): Promise<Fixture> {
+  const root = await mkdtemp(join(tmpdir(), `copydesk-site-${frozen ? 'frozen' : 'thawed'}-`));
+  const real = join(PROJECT, 'playbook');
+  if (existsSync(real)) await cp(real, join(root, 'playbook'), { recursive: true, filter: (src) => !src.startsWith(join(real, 'holding')) });
+  await mkdir(join(root, 'playbook', 'holding'), { recursive: true });
+  if (!existsSync(join(root, 'playbook', 'index.md'))) await writeFile(join(root, 'playbook', 'index.md'), '---\ntitle: Playbook\ndescription: Fixture home.\n---\n\nHome.\n');
+  await writeFile(join(root, 'playbook', 'fixture-sourdough.md'), SEARCH_PAGE);
+  await writeFile(join(root, 'playbook', 'holding', 'oven-fire.md'), HOLDING);
+  await writeFile(join(root, 'copydesk.config.yaml'), CONFIG);
+  for (const [file, text] of Object.entries(POSTS)) {
+    await mkdir(join(root, file, '..'), { recursive: true });
+    await writeFile(join(root, file), text);
+  }
+  await mkdir(join(root, 'posts', 'media'), { recursive: true });
+  await writeFile(join(root, 'posts', 'media', 'tart.png'), png(64, 40, [176, 64, 80]));
+
+  const store = createDirStore(join(root, '.copydesk', 'state'));
+  await recordEvents(store, [
+    ev({ at: '2027-03-09T08:01:00.000Z', postId: '2027-03-sent-opening', network: 'bluesky', part: 0, state: 'intent', via: 'bluesky' }),
+    ev({ at: '2027-03-09T08:01:01.000Z', postId: '2027-03-sent-opening', network: 'bluesky', part: 0, state: 'sent', via: 'bluesky', ref: { id: '3lsentpost', uri: 'at://did:plc:bakery/app.bsky.feed.post/3lsentpost', url: SENT_URLS.bluesky } }),
+    ev({ at: '2027-03-09T08:01:02.000Z', postId: '2027-03-sent-opening', network: 'mastodon', part: 0, state: 'sent', via: 'mastodon', ref: { id: '110000000000000001', url: SENT_URLS.mastodon } }),
+    ev({ at: '2027-03-10T08:01:00.000Z', postId: '2027-03-failed-hours', network: 'bluesky', part: 0, state: 'sent', via: 'bluesky', ref: { id: '3lhours', uri: 'at://did:plc:bakery/app.bsky.feed.post/3lhours' } }),
+    ev({ at: '2027-03-10T08:01:05.000Z', postId: '2027-03-failed-hours', network: 'mastodon', part: 0, state: 'failed', via: 'mastodon', ...FAILURE }),
+  ], 'fixture ledger');
+  const success = JSON.stringify({ at: '2027-03-10T09:45:00.000Z', runId: '123456', counts: { sent: 0, alreadySent: 2, missed: 0, expired: 0, held: 0, failed: 0 } });
+  const log: FreezeLogEvent[] = [{ at: FREEZE.since, action: 'freeze', freeze: FREEZE }];
+  await store.update('fixture state', async () => ({
+    'runs/last-success.json': success,
+    'runs/last-run.json': success,
+    ...(frozen ? { [FREEZE_FILE]: JSON.stringify({ active: [FREEZE] }), [FREEZE_LOG]: log.map((e) => JSON.stringify(e)).join('\n') + '\n' } : {}),
+  }));
+  return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
+}

@@ -1,0 +1,369 @@
+/**
+ * The playbook site in a real browser: two builds of a fixture repository (thawed and frozen) with
+ * the real `astro build`, served on 127.0.0.1, driven with headless Chromium. Checks what a person
+ * sees: navigation, search, the calendar, post previews, the freeze banner, status, credentials,
+ * accessibility (axe, WCAG 2 A/AA, light and dark themes), phone layout. Screenshots go to
+ * test-results/site/.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite, serveStatic, type StaticServer } from '../../src/site/serve.ts';
+import { ALT, FAILURE, FREEZE, makeFixture, NOW, PLANTED_SECRET, PROJECT, QUEUED_PART1, SEARCH_PAGE_TITLE, SEARCH_WORD, SENT_URLS, type Fixture } from './fixture.ts';
+
+const SHOTS = join(PROJECT, 'test-results', 'site');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+
+interface Site {
+  fixture: Fixture;
+  outDir: string;
+  server: StaticServer;
+}
+
+let browser: Browser;
+/** One desktop page shared by the tests that need no special context (a new context costs ~0.5 s). */
+let desk: Page;
+const sites: { thawed?: Site; frozen?: Site } = {};
+
+async function buildFixtureSite(frozen: boolean): Promise<Site> {
+  const fixture = await makeFixture(frozen);
+  // Inside the project (see buildSite): node_modules/.cache is ignored by git and by other builds.
+  const outDir = join(PROJECT, 'node_modules', '.cache', 'copydesk-site-test', basename(fixture.root));
+  const built = await buildSite({
+    projectRoot: PROJECT,
+    outDir,
+    env: {
+      PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR,
+      COPYDESK_ROOT: fixture.root, COPYDESK_NOW: NOW, COPYDESK_SITE_CACHE: join(fixture.root, '.astro-cache'),
+      // Secrets in the environment must never reach the site.
+      BLUESKY_APP_PASSWORD: PLANTED_SECRET, MASTODON_TOKEN: PLANTED_SECRET,
+    },
+  });
+  if (!built.ok) throw new Error(`astro build failed (exit ${built.exitCode}):\n${built.output}`);
+  return { fixture, outDir, server: await serveStatic(outDir) };
+}
+
+beforeAll(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  // Both builds at once (~850 MB each): much of a build is waiting on files and on Pagefind.
+  [sites.thawed, sites.frozen] = await Promise.all([buildFixtureSite(false), buildFixtureSite(true)]);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  desk = await session();
+}, 170_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const s of [sites.thawed, sites.frozen]) {
+    await s?.server.close();
+    await s?.fixture.cleanup();
+    if (s) await rm(s.outDir, { recursive: true, force: true });
+  }
+  // Only when empty: another run of this suite may be building next to it.
+  await rmdir(join(PROJECT, 'node_modules', '.cache', 'copydesk-site-test')).catch(() => {});
+});
+
+/** A page in its own context (axe needs a page from `browser.newContext()`). */
+async function session(opts: BrowserContextOptions = DESKTOP): Promise<Page> {
+  const ctx = await browser.newContext(opts);
+  return ctx.newPage();
+}
+
+/** Go to `path` of a build; fails on an HTTP error unless `status` says otherwise. */
+async function visit(page: Page, site: Site | undefined, path: string, status = 200): Promise<Page> {
+  const res = await page.goto(new URL(path.replace(/^\//, ''), site!.server.url).href);
+  expect(res?.status(), `status of ${path}`).toBe(status);
+  return page;
+}
+
+/** The shared desktop page (or a fresh page for other options) at `path` of a build. */
+async function open(site: Site | undefined, path: string, opts?: BrowserContextOptions): Promise<Page> {
+  return visit(opts ? await session(opts) : desk, site, path);
+}
+const done = async (page: Page) => {
+  if (page !== desk) await page.context().close();
+};
+
+async function axe(page: Page, rules?: string[]): Promise<string[]> {
+  const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']);
+  const r = await (rules ? builder.withRules(rules) : builder).analyze();
+  return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+describe('playbook site, thawed build', () => {
+  it('sidebar links lead to playbook pages and publishing pages, from English and Polish pages', async () => {
+    const page = await open(sites.thawed, '/');
+    await page.locator('#starlight__sidebar').getByRole('link', { name: SEARCH_PAGE_TITLE }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe(SEARCH_PAGE_TITLE);
+    expect(new URL(page.url()).pathname).toBe('/fixture-sourdough/');
+    await page.locator('#starlight__sidebar').getByRole('link', { name: 'Publishing status' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Publishing status');
+    await page.goto(new URL('pl/', sites.thawed!.server.url).href);
+    expect(await page.locator('html').getAttribute('lang')).toBe('pl');
+    // Polish sidebar labels, and the publishing pages (which exist once, in English) still open.
+    await page.locator('#starlight__sidebar').getByRole('link', { name: 'Kalendarz' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Calendar: March 2027');
+    expect(new URL(page.url()).pathname).toBe('/calendar/');
+    await done(page);
+  });
+
+  it('search finds a playbook page by a word in its text', async () => {
+    const page = await open(sites.thawed, '/');
+    await page.locator('site-search button[data-open-modal]').click();
+    const input = page.locator('#starlight__search .pagefind-ui__search-input');
+    await input.fill(SEARCH_WORD);
+    const result = page.locator('#starlight__search .pagefind-ui__result-link').first();
+    await expect.poll(() => result.textContent(), { timeout: 15_000 }).toBe(SEARCH_PAGE_TITLE);
+    await result.click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe(SEARCH_PAGE_TITLE);
+    await done(page);
+  });
+
+  it('the calendar shows queued and sent posts on their days, with links to the sent posts', async () => {
+    const page = await open(sites.thawed, '/calendar/');
+    expect(await page.locator('h1').textContent()).toBe('Calendar: March 2027');
+    const queued = page.locator('[data-date="2027-03-12"] [data-post-id="2027-03-queued-tart"]');
+    expect(await queued.getAttribute('data-status')).toBe('queued');
+    expect(await queued.locator('.cd-chip-time').textContent()).toBe('09:00');
+    const sent = page.locator('[data-date="2027-03-09"] [data-post-id="2027-03-sent-opening"]');
+    expect(await sent.getAttribute('data-status')).toBe('sent');
+    expect(await sent.getByRole('link', { name: 'View on Bluesky' }).getAttribute('href')).toBe(SENT_URLS.bluesky);
+    expect(await sent.getByRole('link', { name: 'View on Mastodon' }).getAttribute('href')).toBe(SENT_URLS.mastodon);
+    // Other states the publisher would report for the same ledger and clock.
+    expect(await page.locator('[data-post-id="2027-03-held-stocktaking"]').getAttribute('data-status')).toBe('held');
+    expect(await page.locator('[data-post-id="2027-03-missed-pancakes"]').getAttribute('data-status')).toBe('missed');
+    expect(await page.locator('[data-post-id="2027-03-failed-hours"]').getAttribute('data-status')).toBe('failed');
+    // Week view: same posts, day by day.
+    await page.getByRole('link', { name: 'Week view' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toContain('Week 10');
+    expect(await page.locator('[data-date="2027-03-12"] [data-post-id="2027-03-queued-tart"]').count()).toBe(1);
+    expect(await page.locator('[data-date="2027-03-09"] [data-post-id="2027-03-sent-opening"]').count()).toBe(1);
+    await page.locator('[data-post-id="2027-03-queued-tart"] .cd-chip-link').click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Post 2027-03-queued-tart');
+    await done(page);
+  });
+
+  it('a post page previews each part per network with lengths used vs limits and images with alt text', async () => {
+    const page = await open(sites.thawed, '/posts/2027-03-queued-tart/');
+    for (const network of ['bluesky', 'mastodon']) {
+      const parts = page.locator(`[data-network="${network}"] .cd-part`);
+      expect(await parts.count()).toBe(2);
+      expect(await parts.nth(0).locator('.cd-part-text').textContent()).toBe(QUEUED_PART1);
+      expect(await parts.nth(1).locator('.cd-part-label').textContent()).toBe('Part 2 of 2');
+      // The image belongs to part 1 only, shows (decoded) and carries the alt text.
+      const img = parts.nth(0).locator('img');
+      expect(await img.getAttribute('alt')).toBe(ALT);
+      await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBe(64);
+      expect(await parts.nth(0).locator('figcaption').textContent()).toContain(ALT);
+      expect(await parts.nth(1).locator('img').count()).toBe(0);
+    }
+    // Bluesky counts every grapheme; Mastodon counts the URL as 23 characters (30 + space + 23).
+    expect(await page.locator('[data-network="bluesky"] .cd-part').nth(0).locator('.cd-length').textContent()).toContain(`${QUEUED_PART1.length} / 300 graphemes`);
+    expect(await page.locator('[data-network="mastodon"] .cd-part').nth(0).locator('.cd-length').textContent()).toContain('54 / 500 characters');
+    expect(await page.locator('.cd-facts').textContent()).toContain('2027-03-12 09:00 Europe/Warsaw (UTC+01:00)');
+    await done(page);
+  });
+
+  it('a held post says why; a sent post links to each network', async () => {
+    const page = await open(sites.thawed, '/posts/2027-03-held-stocktaking/');
+    expect(await page.locator('.cd-facts').textContent()).toContain('quiet period "Stocktaking day"');
+    await visit(page, sites.thawed, '/posts/2027-03-sent-opening/');
+    expect(await page.locator('[data-network="mastodon"] .cd-sent-link a').getAttribute('href')).toBe(SENT_URLS.mastodon);
+    // No URL in the ref: the Bluesky address is derived from the AT URI.
+    await visit(page, sites.thawed, '/posts/2027-03-failed-hours/');
+    expect(await page.locator('[data-network="bluesky"] .cd-sent-link a').getAttribute('href')).toBe('https://bsky.app/profile/did:plc:bakery/post/3lhours');
+    expect(await page.locator('[data-network="mastodon"] .cd-action').textContent()).toContain(FAILURE.action);
+    await done(page);
+  });
+
+  it('the status page says not frozen and lists the last successful run and open failures', async () => {
+    const page = await open(sites.thawed, '/status/');
+    expect(await page.locator('[data-copydesk-frozen]').getAttribute('data-copydesk-frozen')).toBe('no');
+    expect(await page.locator('[data-copydesk-last-success]').textContent()).toContain('2027-03-10 10:45 Europe/Warsaw');
+    const failures = page.locator('[data-copydesk-failures] > li');
+    expect(await failures.count()).toBe(1);
+    const text = await failures.first().textContent();
+    expect(text).toContain('2027-03-failed-hours');
+    expect(text).toContain(FAILURE.error);
+    expect(text).toContain(FAILURE.action);
+    await failures.first().getByRole('link', { name: '2027-03-failed-hours' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Post 2027-03-failed-hours');
+    await done(page);
+  });
+
+  it('the credentials register names owners and secrets, flags old rotations, and never holds a secret value', async () => {
+    const page = await open(sites.thawed, '/credentials/');
+    const cards = page.locator('[data-account]');
+    expect(await cards.count()).toBe(2);
+    const bsky = await cards.nth(0).textContent();
+    expect(bsky).toContain('BLUESKY_APP_PASSWORD');
+    expect(bsky).toContain('Piotr Zieliński');
+    expect(bsky).toContain('App passwords');
+    expect(bsky).not.toContain('due for rotation');
+    expect(await cards.nth(1).textContent()).toContain('due for rotation');
+    await done(page);
+    // The build ran with both secrets set to a planted value: no built file may contain it.
+    const leaks: string[] = [];
+    for (const f of await readdir(sites.thawed!.outDir, { recursive: true, withFileTypes: true })) {
+      if (f.isFile() && (await readFile(join(f.parentPath, f.name))).includes(PLANTED_SECRET)) leaks.push(f.name);
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('shows no freeze banner when publishing is not frozen', async () => {
+    const page = desk;
+    for (const path of ['/', '/pl/', '/posts/2027-03-queued-tart/']) {
+      await visit(page, sites.thawed, path);
+      expect(await page.locator('[data-copydesk-freeze]').count(), path).toBe(0);
+    }
+    await done(page);
+  });
+
+  it('every internal link and image on every page leads somewhere (English and Polish pages)', async () => {
+    const { outDir, server } = sites.thawed!;
+    const status = new Map<string, number>();
+    const broken: string[] = [];
+    const pages = (await readdir(outDir, { recursive: true })).filter((f) => f.endsWith('.html'));
+    for (const file of pages) {
+      const html = await readFile(join(outDir, file), 'utf8');
+      const pageUrl = new URL(file.replace(/index\.html$/, '').replaceAll('\\', '/'), server.url);
+      for (const [, ref] of html.matchAll(/\s(?:href|src)="([^"#]*)[^"]*"/g)) {
+        if (!ref || /^[a-z]+:/i.test(ref)) continue;
+        const target = new URL(ref, pageUrl).href;
+        if (!status.has(target)) status.set(target, (await fetch(target)).status);
+        if (status.get(target) !== 200) broken.push(`${file}: ${ref} (${status.get(target)})`);
+      }
+    }
+    expect(pages.length).toBeGreaterThan(20);
+    expect(broken).toEqual([]);
+  });
+
+  it('holding statements are not pages', async () => {
+    const res = await fetch(new URL('holding/oven-fire/', sites.thawed!.server.url));
+    expect(res.status).toBe(404);
+  });
+
+  it('publishing pages load no script a playbook page does not (no islands, nothing of our own)', async () => {
+    const page = desk;
+    const scripts = async (path: string) => {
+      await visit(page, sites.thawed, path);
+      return page.evaluate(() => ({
+        islands: document.querySelectorAll('astro-island').length,
+        list: Array.from(document.querySelectorAll('script')).map((s) => (s.src ? new URL(s.src).pathname : `inline:${s.textContent?.slice(0, 80)}`)),
+      }));
+    };
+    const playbook = await scripts('/voice/');
+    for (const path of ['/posts/2027-03-queued-tart/', '/calendar/', '/status/', '/credentials/']) {
+      const mine = await scripts(path);
+      expect(mine.islands, path).toBe(0);
+      expect(mine.list.filter((s) => !playbook.list.includes(s)), path).toEqual([]);
+    }
+    await done(page);
+  });
+
+  it('on a phone the calendar lists the days with posts, full dates, no sideways scrolling', async () => {
+    const page = await open(sites.thawed, '/calendar/', PHONE);
+    const day = page.locator('[data-date="2027-03-12"]');
+    expect(await day.locator('.cd-day-long').isVisible()).toBe(true);
+    expect(await day.locator('.cd-day-long').textContent()).toMatch(/^Friday,? 12 March 2027$/);
+    expect(await page.locator('[data-date="2027-03-11"]').isVisible()).toBe(false);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await done(page);
+  });
+});
+
+describe('playbook site, frozen build', () => {
+  const pages = ['/', '/fixture-sourdough/', '/pl/', '/calendar/week/2027-W10/', '/posts/2027-03-queued-tart/', '/credentials/'];
+
+  it('shows the freeze banner on every page type, linking to the status page', async () => {
+    const page = desk;
+    for (const path of pages) {
+      await visit(page, sites.frozen, path);
+      const banner = page.locator('[data-copydesk-freeze]');
+      expect(await banner.isVisible(), path).toBe(true);
+      expect(await banner.textContent(), path).toContain(FREEZE.reason);
+      expect(await banner.textContent(), path).toContain(path === '/pl/' ? 'Publikacja jest wstrzymana' : 'Publishing is frozen');
+    }
+    // The 404 page too, and its link leads to the status page.
+    await visit(page, sites.frozen, '/no-such-page/', 404);
+    expect(await page.locator('[data-copydesk-freeze]').count()).toBe(1);
+    await page.locator('[data-copydesk-freeze] a').click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Publishing status');
+    await done(page);
+  });
+
+  it('the status page says who froze, why, since when and how to thaw; queued posts show as held', async () => {
+    const page = await open(sites.frozen, '/status/');
+    expect(await page.locator('[data-copydesk-freeze]').count()).toBe(1);
+    expect(await page.locator('[data-copydesk-frozen]').getAttribute('data-copydesk-frozen')).toBe('yes');
+    const text = await page.locator('[data-copydesk-frozen]').textContent();
+    expect(text).toContain(FREEZE.reason);
+    expect(text).toContain('anna');
+    expect(text).toContain('2027-03-10 10:30 Europe/Warsaw (UTC+01:00) (30 min ago)');
+    expect(text).toContain(`copydesk thaw --id ${FREEZE.id}`);
+    await done(page);
+    const cal = await open(sites.frozen, '/calendar/');
+    expect(await cal.locator('[data-copydesk-freeze]').count()).toBe(1);
+    expect(await cal.locator('[data-post-id="2027-03-queued-tart"]').getAttribute('data-status')).toBe('held');
+    expect(await cal.locator('[data-post-id="2027-03-sent-opening"]').getAttribute('data-status')).toBe('sent');
+    await done(cal);
+  });
+});
+
+describe('accessibility (axe, WCAG 2 A and AA)', () => {
+  const types: [string, 'thawed' | 'frozen', string][] = [
+    ['home (frozen banner)', 'frozen', '/'],
+    ['playbook page', 'thawed', '/voice/'],
+    ['calendar (month)', 'thawed', '/calendar/'],
+    ['calendar (week)', 'thawed', '/calendar/week/2027-W10/'],
+    ['post page', 'thawed', '/posts/2027-03-queued-tart/'],
+    ['status (frozen)', 'frozen', '/status/'],
+    ['credentials', 'thawed', '/credentials/'],
+  ];
+  // The dark theme changes only colours, so there the colour-contrast rule runs, on the pages
+  // with the site's own colours (status badges, length warnings, freeze banner, cards).
+  const runs = [
+    { scheme: 'light', rules: undefined, pages: types },
+    { scheme: 'dark', rules: ['color-contrast'], pages: types.filter(([name]) => /calendar \(month\)|post|status|credentials/.test(name)) },
+  ] as const;
+  for (const run of runs) {
+    it(`no violations on any page type, ${run.scheme} theme${run.rules ? ` (${run.rules.join(', ')})` : ''}`, { timeout: 150_000 }, async () => {
+      const page = await session({ ...DESKTOP, colorScheme: run.scheme });
+      const found: string[] = [];
+      for (const [name, build, path] of run.pages) {
+        await visit(page, sites[build], path);
+        expect(await page.locator('html').getAttribute('data-theme')).toBe(run.scheme);
+        found.push(...(await axe(page, run.rules ? [...run.rules] : undefined)).map((v) => `${name} ${path}: ${v}`));
+      }
+      await done(page);
+      expect(found).toEqual([]);
+    });
+  }
+});
+
+describe('screenshots (test-results/site/)', () => {
+  it('key pages at desktop and phone width', { timeout: 120_000 }, async () => {
+    const shots: [string, 'thawed' | 'frozen', string][] = [
+      ['home-frozen', 'frozen', '/'],
+      ['calendar', 'thawed', '/calendar/'],
+      ['post', 'thawed', '/posts/2027-03-queued-tart/'],
+      ['status-frozen', 'frozen', '/status/'],
+      ['credentials', 'thawed', '/credentials/'],
+    ];
+    await rm(SHOTS, { recursive: true, force: true });
+    await mkdir(SHOTS, { recursive: true });
+    for (const [size, opts] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+      const page = await session(opts);
+      for (const [name, build, path] of shots) {
+        await visit(page, sites[build], path);
+        // Full length only where the phone layout is the point (the calendar becomes a list).
+        await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), fullPage: size === 'phone' && name !== 'home-frozen' });
+      }
+      await done(page);
+    }
+    expect((await readdir(SHOTS)).filter((f) => f.endsWith('.png'))).toHaveLength(shots.length * 2);
+  });
+});
