@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { serveStatic } from '../src/site/serve.ts';
 
 const root = join(import.meta.dirname, '..');
 const serve = !process.argv.includes('--no-serve');
@@ -32,7 +33,7 @@ if (built !== 0) {
 if (checked !== 0) process.stdout.write('\nSome posts have errors (see `copydesk check` above): fix them before opening a pull request.\n');
 if (published !== 0) process.stdout.write('\nThe publisher reported a problem (see above).\n');
 if (serve) {
-  const port = process.env.PORT ?? '4321';
-  process.stdout.write(`\nServing the playbook site on http://127.0.0.1:${port}/ (Ctrl+C to stop)\n`);
-  await run('playbook site: serve', [astro, 'preview', '--host', '127.0.0.1', '--port', port]);
+  const port = Number(process.env.PORT ?? 4321);
+  const server = await serveStatic(join(root, 'dist'), { host: '127.0.0.1', port });
+  process.stdout.write(`\nServing the playbook site on ${server.url} (Ctrl+C to stop)\n`);
 } else process.exitCode = checked || published;
