@@ -4,6 +4,7 @@
  * another writer got there first (git: rejected push), so two freezes pulled at the same moment
  * both land, and a thaw never resurrects or drops a freeze it did not see.
  */
+import { parseJsonLines } from '../state/json-lines.ts';
 import type { StateChange } from '../state/store.ts';
 import { FREEZE_FILE, FREEZE_LOG, type Freeze, type FreezeLogEvent } from './freeze-state.ts';
 
@@ -79,16 +80,7 @@ export function parseActive(text: string | undefined): Freeze[] | null {
 
 /** Parses `freeze-log.jsonl`, skipping torn lines. */
 export function parseLog(text: string | undefined): FreezeLogEvent[] {
-  const out: FreezeLogEvent[] = [];
-  for (const line of (text ?? '').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as FreezeLogEvent);
-    } catch {
-      /* torn line: skipped */
-    }
-  }
-  return out;
+  return parseJsonLines<FreezeLogEvent>(text);
 }
 
 /** Active freezes rebuilt from the log (used when `freeze.json` is unreadable). */

@@ -2,6 +2,7 @@
  * The freeze: the brake anyone on the team can pull. Kept in the state store as `freeze.json`
  * (what is active now) and `freeze-log.jsonl` (every freeze and thaw, for the plan and timeline).
  */
+import { parseJsonLines } from '../state/json-lines.ts';
 import type { StateStore } from '../state/store.ts';
 
 export interface Freeze {
@@ -50,17 +51,7 @@ export async function readFreezes(store: StateStore): Promise<Freeze[]> {
 }
 
 export async function readFreezeLog(store: StateStore): Promise<FreezeLogEvent[]> {
-  const text = await store.read(FREEZE_LOG);
-  const out: FreezeLogEvent[] = [];
-  for (const line of (text ?? '').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as FreezeLogEvent);
-    } catch {
-      /* a torn line is skipped */
-    }
-  }
-  return out;
+  return parseJsonLines<FreezeLogEvent>(await store.read(FREEZE_LOG));
 }
 
 /** True when the freeze holds every post (no terms, no tags). */

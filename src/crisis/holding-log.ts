@@ -3,6 +3,7 @@
  * who asked. The ledger (`ledger/<statement-id>.jsonl`) keeps the per-network truth that makes a
  * statement go out once; this log is for people and the post-incident timeline.
  */
+import { parseJsonLines } from '../state/json-lines.ts';
 import type { Network, SentRef } from '../publish/channel.ts';
 import type { StateStore } from '../state/store.ts';
 
@@ -39,16 +40,7 @@ export interface HoldingLogEvent {
 }
 
 export function parseHoldingLog(text: string | undefined): HoldingLogEvent[] {
-  const out: HoldingLogEvent[] = [];
-  for (const line of (text ?? '').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as HoldingLogEvent);
-    } catch {
-      /* torn line: skipped */
-    }
-  }
-  return out;
+  return parseJsonLines<HoldingLogEvent>(text);
 }
 
 export async function readHoldingLog(store: StateStore): Promise<HoldingLogEvent[]> {

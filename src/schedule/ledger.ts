@@ -5,6 +5,7 @@
  * Keyed by post id, never by file path: renaming or moving a post never re-publishes it.
  */
 import type { Network, SentRef } from '../publish/channel.ts';
+import { parseJsonLines } from '../state/json-lines.ts';
 import type { StateStore } from '../state/store.ts';
 
 export type LedgerState =
@@ -56,17 +57,7 @@ export function ledgerPath(postId: string): string {
 }
 
 export function parseLedgerFile(text: string | undefined): LedgerEvent[] {
-  if (!text) return [];
-  const out: LedgerEvent[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as LedgerEvent);
-    } catch {
-      // A torn line (crash mid-write in the folder backend) is skipped, never fatal.
-    }
-  }
-  return out;
+  return parseJsonLines<LedgerEvent>(text);
 }
 
 export function appendEvents(text: string | undefined, events: LedgerEvent[]): string {

@@ -113,7 +113,7 @@ describe('copydesk watchdog', () => {
   it('without a token it says what to set; --dry-run prints the verdict only', async () => {
     const run = context(root, '2027-03-15T07:30:00Z');
     expect(await watchdogCommand([], run.ctx)).toBe(2);
-    expect(run.err()).toContain('GITHUB_TOKEN is not set');
+    expect(run.err()).toContain('no token: set GITHUB_TOKEN');
     const dry = context(root, '2027-03-15T07:30:00Z');
     expect(await watchdogCommand(['--dry-run'], dry.ctx)).toBe(1);
     expect(dry.out()).toContain('UNHEALTHY: copydesk: no successful publisher run');
