@@ -21,23 +21,19 @@ export interface LoadedPosts {
 
 /** Markdown files under a folder, skipping README.md files (documentation, not posts). */
 export async function findPostFiles(root: string, dir = POSTS_DIR): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (abs: string) => {
-    let entries;
-    try {
-      entries = await readdir(abs, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-      const p = join(abs, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.isFile() && e.name.toLowerCase().endsWith('.md') && e.name.toLowerCase() !== 'readme.md') out.push(toRepoPath(root, p));
-    }
-  };
-  await walk(resolve(root, dir));
-  return out.sort();
+  const base = resolve(root, dir);
+  let entries;
+  try {
+    entries = await readdir(base, { recursive: true, withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const hidden = (p: string) => p.split('/').some((seg) => seg.startsWith('.') || seg === 'node_modules');
+  return entries
+    .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.md') && e.name.toLowerCase() !== 'readme.md')
+    .filter((e) => !hidden(toRepoPath(base, join(e.parentPath, e.name))))
+    .map((e) => toRepoPath(root, join(e.parentPath, e.name)))
+    .sort();
 }
 
 export function toRepoPath(root: string, abs: string): string {

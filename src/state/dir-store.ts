@@ -17,22 +17,16 @@ export function createDirStore(dir: string): StateStore {
     async refresh() {},
     read,
     async list(sub: string) {
-      const out: string[] = [];
-      const walk = async (abs: string) => {
-        let entries;
-        try {
-          entries = await readdir(abs, { withFileTypes: true });
-        } catch {
-          return;
-        }
-        for (const e of entries) {
-          const p = join(abs, e.name);
-          if (e.isDirectory()) await walk(p);
-          else if (!e.name.endsWith('.tmp')) out.push(relative(dir, p).split(sep).join('/'));
-        }
-      };
-      await walk(join(dir, sub));
-      return out.sort();
+      let entries;
+      try {
+        entries = await readdir(join(dir, sub), { recursive: true, withFileTypes: true });
+      } catch {
+        return [];
+      }
+      return entries
+        .filter((e) => e.isFile() && !e.name.endsWith('.tmp'))
+        .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+        .sort();
     },
     update(_message: string, change: StateChange) {
       // Serialise updates from this process; separate processes write distinct files or append.
