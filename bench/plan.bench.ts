@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../src/config/config.ts';
-import type { Freeze, FreezeLogEvent } from '../src/crisis/freeze-state.ts';
+import type { Freeze, FreezeLogEvent } from '../src/freeze/freeze-state.ts';
 import { parsePost } from '../src/post/parse-post.ts';
 import type { Post } from '../src/post/post.ts';
 import { resolveChannels } from '../src/publish/channels.ts';

@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, UsageError, type Command, type CommandContext } from '../cli/context.ts';
 import type { Config } from '../config/config.ts';
-import type { Freeze } from '../crisis/freeze-state.ts';
+import type { Freeze } from '../freeze/freeze-state.ts';
 import type { Diagnostic } from '../diagnostic/diagnostic.ts';
 import type { Post } from '../post/post.ts';
 import { startEnglishPool, WORKER_THRESHOLD, type EnglishPool, type EnglishRunOptions } from './english/english-runner.ts';

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import type { CommandContext } from '../cli/context.ts';
 import type { Config } from '../config/config.ts';
-import { FREEZE_FILE, readFreezes, type Freeze } from '../crisis/freeze-state.ts';
+import { FREEZE_FILE, readFreezes, type Freeze } from '../freeze/freeze-state.ts';
 import type { StateStore } from '../state/store.ts';
 
 export type FreezeRead = { ok: true; freezes: Freeze[] } | { ok: false; note: string };

@@ -7,7 +7,7 @@
  */
 import { posix } from 'node:path';
 import type { Config } from '../config/config.ts';
-import type { Freeze } from '../crisis/freeze-state.ts';
+import type { Freeze } from '../freeze/freeze-state.ts';
 import type { Diagnostic } from '../diagnostic/diagnostic.ts';
 import type { Post } from '../post/post.ts';
 import { fmtInZone, fmtIsoWithOffset, fmtRelative, zoneOffset } from '../post/time.ts';

@@ -14,7 +14,7 @@
  * an idle tick logs in nowhere and makes no network call.
  */
 import type { Config } from '../config/config.ts';
-import { readFreezeLog, readFreezes } from '../crisis/freeze-state.ts';
+import { readFreezeLog, readFreezes } from '../freeze/freeze-state.ts';
 import type { Post } from '../post/post.ts';
 import type { LedgerEvent, PartKey } from '../schedule/ledger.ts';
 import { ledgerPath, parseLedgerFile, partKey, recordEvents } from '../schedule/ledger.ts';

@@ -1,6 +1,6 @@
 /** `copydesk plan` for people: per network, what goes out when, and what is held, missed or expired and why. */
 import { PUBLISHABLE } from '../config/config.ts';
-import type { Freeze } from '../crisis/freeze-state.ts';
+import type { Freeze } from '../freeze/freeze-state.ts';
 import { fmtInZone, fmtRelative } from '../post/time.ts';
 import type { Network } from '../publish/channel.ts';
 import { freezeScope } from './freeze-match.ts';

@@ -3,8 +3,8 @@
  * post; a partial one holds posts carrying one of its tags or whose text contains one of its terms
  * (case-insensitive, whole words, so a freeze on "flood" does not hold "floodlight").
  */
-import type { Freeze, FreezeLogEvent } from '../crisis/freeze-state.ts';
-import { isFullFreeze } from '../crisis/freeze-state.ts';
+import type { Freeze, FreezeLogEvent } from '../freeze/freeze-state.ts';
+import { isFullFreeze } from '../freeze/freeze-state.ts';
 import type { Post } from '../post/post.ts';
 
 /** A freeze and the time it was in force. */

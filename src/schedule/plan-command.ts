@@ -6,7 +6,7 @@ import type { Command } from '../cli/context.ts';
 import { parseArgs, UsageError } from '../cli/context.ts';
 import { PUBLISHABLE } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { readFreezeLog, readFreezes } from '../crisis/freeze-state.ts';
+import { readFreezeLog, readFreezes } from '../freeze/freeze-state.ts';
 import { duplicateIds, loadPosts } from '../post/load-posts.ts';
 import type { Network } from '../publish/channel.ts';
 import { resolveChannels } from '../publish/channels.ts';

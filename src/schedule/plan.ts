@@ -15,7 +15,7 @@
  */
 import type { Config } from '../config/config.ts';
 import { PUBLISHABLE } from '../config/config.ts';
-import type { Freeze, FreezeLogEvent } from '../crisis/freeze-state.ts';
+import type { Freeze, FreezeLogEvent } from '../freeze/freeze-state.ts';
 import type { Post } from '../post/post.ts';
 import type { Network, SentRef } from '../publish/channel.ts';
 import { freezeIntervals, freezeMatcher, freezeScope, termsPattern } from './freeze-match.ts';

@@ -6,7 +6,7 @@
  */
 import { lengthFor, type LengthUse } from '../check/lengths.ts';
 import type { Config, CredentialEntry } from '../config/config.ts';
-import { isFullFreeze, type Freeze, type FreezeLogEvent } from '../crisis/freeze-state.ts';
+import { isFullFreeze, type Freeze, type FreezeLogEvent } from '../freeze/freeze-state.ts';
 import type { Post } from '../post/post.ts';
 import type { Network, SentRef } from '../publish/channel.ts';
 import type { RunRecord } from '../publish/run-record.ts';

@@ -9,7 +9,7 @@ import type { CommandContext } from '../cli/context.ts';
 import { mimeOf } from '../check/lengths.ts';
 import { defaultConfig } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { readFreezeLog, readFreezes, type Freeze, type FreezeLogEvent } from '../crisis/freeze-state.ts';
+import { readFreezeLog, readFreezes, type Freeze, type FreezeLogEvent } from '../freeze/freeze-state.ts';
 import type { Diagnostic } from '../diagnostic/diagnostic.ts';
 import { duplicateIds, loadPosts } from '../post/load-posts.ts';
 import type { LedgerEvent } from '../schedule/ledger.ts';

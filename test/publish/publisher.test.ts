@@ -7,8 +7,8 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Config } from '../../src/config/config.ts';
-import type { FreezeLogEvent } from '../../src/crisis/freeze-state.ts';
-import { FREEZE_FILE, FREEZE_LOG } from '../../src/crisis/freeze-state.ts';
+import type { FreezeLogEvent } from '../../src/freeze/freeze-state.ts';
+import { FREEZE_FILE, FREEZE_LOG } from '../../src/freeze/freeze-state.ts';
 import type { Post } from '../../src/post/post.ts';
 import type { Network } from '../../src/publish/channel.ts';
 import type { PublishOptions, PublishReport } from '../../src/publish/publisher.ts';

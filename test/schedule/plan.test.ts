@@ -3,7 +3,7 @@
  * goes out late or twice, a backlog fired as a burst, a post sent into a crisis.
  */
 import { describe, expect, test } from 'vitest';
-import type { Freeze, FreezeLogEvent } from '../../src/crisis/freeze-state.ts';
+import type { Freeze, FreezeLogEvent } from '../../src/freeze/freeze-state.ts';
 import type { Network } from '../../src/publish/channel.ts';
 import type { LedgerEvent } from '../../src/schedule/ledger.ts';
 import { partKey } from '../../src/schedule/ledger.ts';

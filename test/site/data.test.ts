@@ -1,7 +1,7 @@
 /** What the site says about each post, and its calendar arithmetic (pure, no build, no browser). */
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../src/config/config.ts';
-import type { Freeze } from '../../src/crisis/freeze-state.ts';
+import type { Freeze } from '../../src/freeze/freeze-state.ts';
 import { parsePost } from '../../src/post/parse-post.ts';
 import type { Post } from '../../src/post/post.ts';
 import type { LedgerEvent } from '../../src/schedule/ledger.ts';

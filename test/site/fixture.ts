@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import type { Freeze, FreezeLogEvent } from '../../src/crisis/freeze-state.ts';
-import { FREEZE_FILE, FREEZE_LOG } from '../../src/crisis/freeze-state.ts';
+import type { Freeze, FreezeLogEvent } from '../../src/freeze/freeze-state.ts';
+import { FREEZE_FILE, FREEZE_LOG } from '../../src/freeze/freeze-state.ts';
 import { recordEvents, type LedgerEvent } from '../../src/schedule/ledger.ts';
 import { createDirStore } from '../../src/state/dir-store.ts';
 

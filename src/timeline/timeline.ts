@@ -9,11 +9,11 @@
 import type { Post } from '../post/post.ts';
 import { fmtIsoWithOffset, zoneOffset } from '../post/time.ts';
 import type { LedgerEvent } from '../schedule/ledger.ts';
-import { describeHold, freezeHolds } from './freeze-match.ts';
+import { describeHold, freezeHolds } from '../freeze/freeze-match.ts';
 import { freezeIntervals } from '../schedule/freeze-match.ts';
-import type { Freeze, FreezeLogEvent } from './freeze-state.ts';
+import type { Freeze, FreezeLogEvent } from '../freeze/freeze-state.ts';
 import type { GitCommit } from './git-history.ts';
-import type { HoldingLogEvent } from './holding-log.ts';
+import type { HoldingLogEvent } from '../holding/holding-log.ts';
 
 export type TimelineKind = 'change' | 'scheduled' | 'held' | 'sent' | 'missed' | 'expired' | 'failed' | 'unknown' | 'frozen' | 'thawed' | 'holding';
 

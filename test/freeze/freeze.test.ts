@@ -9,16 +9,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/context.ts';
 import { parseConfig } from '../../src/config/load-config.ts';
 import type { Config } from '../../src/config/config.ts';
-import { recordFreeze, freezeCommand, thawCommand } from '../../src/crisis/freeze-command.ts';
-import { freezeHolds } from '../../src/crisis/freeze-match.ts';
-import { readFreezeLog, readFreezes, type Freeze } from '../../src/crisis/freeze-state.ts';
+import { recordFreeze, freezeCommand, thawCommand } from '../../src/freeze/freeze-command.ts';
+import { freezeHolds } from '../../src/freeze/freeze-match.ts';
+import { readFreezeLog, readFreezes, type Freeze } from '../../src/freeze/freeze-state.ts';
 import { loadPosts } from '../../src/post/load-posts.ts';
 import type { Channel, OutgoingPart } from '../../src/publish/channel.ts';
 import { publish } from '../../src/publish/publisher.ts';
 import { readLedger } from '../../src/schedule/ledger.ts';
 import { createDirStore } from '../../src/state/dir-store.ts';
 import { openStateStore } from '../../src/state/open-store.ts';
-import { clonesWithOrigin, context, postFile, tempRepo, TEST_CONFIG } from './helpers.ts';
+import { clonesWithOrigin, context, postFile, tempRepo, TEST_CONFIG } from '../helpers/crisis-repo.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

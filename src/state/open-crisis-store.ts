@@ -4,9 +4,9 @@
  * and `timeline` start fast and crisis modules load even where the git backend is not needed.
  */
 import type { CommandContext } from '../cli/context.ts';
-import type { StateStore } from '../state/store.ts';
+import type { StateStore } from './store.ts';
 
 export async function openCrisisStore(ctx: CommandContext, opts: { readOnly?: boolean } = {}): Promise<StateStore> {
-  const { openStateStore } = await import('../state/open-store.ts');
+  const { openStateStore } = await import('./open-store.ts');
   return openStateStore(ctx, opts);
 }

@@ -1,9 +1,9 @@
 /** `copydesk status`: read-only; never writes to the state store. */
 import { parseArgs, UsageError, type Command } from '../cli/context.ts';
 import { readLedger } from '../schedule/ledger.ts';
-import { readFreezeLog, readFreezes } from './freeze-state.ts';
-import { loadRepo } from './load-repo.ts';
-import { openCrisisStore } from './open-crisis-store.ts';
+import { readFreezeLog, readFreezes } from '../freeze/freeze-state.ts';
+import { loadRepo } from '../post/load-repo.ts';
+import { openCrisisStore } from '../state/open-crisis-store.ts';
 import { LAST_RUN, LAST_SUCCESS, readRunRecord, runUrl } from './run-record.ts';
 import { statusText } from './status.ts';
 

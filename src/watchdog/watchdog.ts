@@ -4,8 +4,8 @@
  * reads the record and the workflow state, this decides and writes the issue text.
  */
 import { fmtInZone, fmtRelative } from '../post/time.ts';
-import type { Freeze } from './freeze-state.ts';
-import { LAST_SUCCESS, describeCounts, type RunRecordResult } from './run-record.ts';
+import type { Freeze } from '../freeze/freeze-state.ts';
+import { LAST_SUCCESS, describeCounts, type RunRecordResult } from '../status/run-record.ts';
 import type { WorkflowState } from './workflow-state.ts';
 
 /** Marker and label of the one watchdog issue (architecture contract). */

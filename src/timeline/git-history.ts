@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { idFromSource } from './id-from-source.ts';
+import { idFromSource } from '../post/id-from-source.ts';
 
 const run = promisify(execFile);
 

@@ -7,8 +7,8 @@
  * (admin, maintain, write, triage, read, or a custom role); 404 when the user is not a collaborator.
  * https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user
  */
-import type { Octokit } from '../github/octokit.ts';
-import { describeApiError, formatApiFailure } from '../github/api-error.ts';
+import type { Octokit } from './octokit.ts';
+import { describeApiError, formatApiFailure } from './api-error.ts';
 
 /** Roles that may also add the `freeze` label by hand. */
 export const FREEZE_ROLES = ['admin', 'maintain', 'write', 'triage'] as const;

@@ -5,8 +5,8 @@
 import type { QuietPeriod } from '../config/config.ts';
 import { fmtInZone, fmtRelative } from '../post/time.ts';
 import { latestByPart, type LedgerEvent } from '../schedule/ledger.ts';
-import { describeFreeze } from './freeze-report.ts';
-import type { Freeze, FreezeLogEvent } from './freeze-state.ts';
+import { describeFreeze } from '../freeze/freeze-report.ts';
+import type { Freeze, FreezeLogEvent } from '../freeze/freeze-state.ts';
 import { quietPeriodAt } from './quiet-period.ts';
 import { describeCounts, type RunRecordResult } from './run-record.ts';
 

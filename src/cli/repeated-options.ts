@@ -2,7 +2,7 @@
  * `--term flood --term storm`: the shared flag parser keeps one value per flag, so repeatable
  * flags are taken out first. Also accepts `--term=flood`.
  */
-import { UsageError } from '../cli/context.ts';
+import { UsageError } from './context.ts';
 
 /** Removes every `--<name> value` / `--<name>=value` for the given names; returns their values and the rest. */
 export function repeatedOptions(args: string[], names: string[]): { values: Record<string, string[]>; rest: string[] } {

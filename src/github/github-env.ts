@@ -2,7 +2,7 @@
  * The GitHub client a crisis command needs: the Actions token (`GITHUB_TOKEN`) and repository,
  * through the one place that builds clients from the environment (src/github/client-from-env.ts).
  */
-import { clientFromEnv, type ClientFromEnv } from '../github/client-from-env.ts';
+import { clientFromEnv, type ClientFromEnv } from './client-from-env.ts';
 
 export type GitHubEnv = ClientFromEnv;
 

@@ -8,14 +8,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { freezeCommand, thawCommand } from '../../src/crisis/freeze-command.ts';
-import { FORM_LABELS, FREEZE_LABEL } from '../../src/crisis/freeze-issue.ts';
-import { readFreezeLog, readFreezes } from '../../src/crisis/freeze-state.ts';
+import { freezeCommand, thawCommand } from '../../src/freeze/freeze-command.ts';
+import { FORM_LABELS, FREEZE_LABEL } from '../../src/freeze/freeze-issue.ts';
+import { readFreezeLog, readFreezes } from '../../src/freeze/freeze-state.ts';
 import { createOctokit } from '../../src/github/octokit.ts';
 import { createDirStore } from '../../src/state/dir-store.ts';
 import { startGitHubFake, type GitHubFake } from '../fakes/github-fake.ts';
 import { startWorkflowsFake, type GitHubWorkflowsFake } from '../fakes/github-workflows-fake.ts';
-import { context, postFile, tempRepo } from './helpers.ts';
+import { context, postFile, tempRepo } from '../helpers/crisis-repo.ts';
 
 const TOKEN = 'ghs_FAKEtokenForCrisisTests0123456789';
 let gh: GitHubFake;

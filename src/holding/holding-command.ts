@@ -9,12 +9,12 @@ import { parseArgs, UsageError, type Command, type CommandContext } from '../cli
 import { fmtInZone } from '../post/time.ts';
 import { resolveChannels } from '../publish/channels.ts';
 import { createRedactor } from '../publish/redact.ts';
-import { actorName } from './actor.ts';
+import { actorName } from '../cli/actor.ts';
 import { loadStatement } from './holding.ts';
 import { appendHoldingLog } from './holding-log.ts';
 import { sendHolding, type HoldingOutcome } from './holding-send.ts';
-import { loadRepo } from './load-repo.ts';
-import { openCrisisStore } from './open-crisis-store.ts';
+import { loadRepo } from '../post/load-repo.ts';
+import { openCrisisStore } from '../state/open-crisis-store.ts';
 
 const HELP = `Usage: copydesk holding <statement-id> [--dry-run] [--by NAME]
 

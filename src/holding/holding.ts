@@ -9,7 +9,7 @@ import { runCheck } from '../check/run-check.ts';
 import { findPostFiles, HOLDING_DIR, loadPosts } from '../post/load-posts.ts';
 import type { Post } from '../post/post.ts';
 import { readFile } from 'node:fs/promises';
-import { idFromSource } from './id-from-source.ts';
+import { idFromSource } from '../post/id-from-source.ts';
 
 /** Same rule as a post `id` (src/post/parse-post.ts). */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;

@@ -6,8 +6,8 @@
 import { defaultConfig, type Config } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { Diagnostic } from '../diagnostic/diagnostic.ts';
-import { loadPosts } from '../post/load-posts.ts';
-import type { Post } from '../post/post.ts';
+import { loadPosts } from './load-posts.ts';
+import type { Post } from './post.ts';
 
 /** What a crisis command knows about the repository. */
 export interface RepoView {

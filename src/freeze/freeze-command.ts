@@ -13,15 +13,15 @@ import { fence } from '../check/markdown.ts';
 import { parseArgs, UsageError, type Command, type CommandContext } from '../cli/context.ts';
 import { readLedger } from '../schedule/ledger.ts';
 import type { StateStore } from '../state/store.ts';
-import { actorName } from './actor.ts';
+import { actorName } from '../cli/actor.ts';
 import { freezeChange, thawChange, type FreezeOutcome, type FreezeRequest, type ThawOutcome, type ThawRequest } from './freeze-apply.ts';
 import { readIssueEvent, type IssueIntent } from './freeze-issue.ts';
 import { freezeReport, thawReport, upcomingHeld } from './freeze-report.ts';
-import { githubFromEnv, type GitHubEnv } from './github-env.ts';
-import { loadRepo } from './load-repo.ts';
-import { openCrisisStore } from './open-crisis-store.ts';
-import { repeatedOptions } from './repeated-options.ts';
-import { teamMember } from './team-member.ts';
+import { githubFromEnv, type GitHubEnv } from '../github/github-env.ts';
+import { loadRepo } from '../post/load-repo.ts';
+import { openCrisisStore } from '../state/open-crisis-store.ts';
+import { repeatedOptions } from '../cli/repeated-options.ts';
+import { teamMember } from '../github/team-member.ts';
 import { missedDuringFreezes } from './thaw-summary.ts';
 
 const FREEZE_HELP = `Usage: copydesk freeze --reason "why" [--term WORD]... [--tag TAG]... [--by NAME]

@@ -4,14 +4,14 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freezeCommand } from '../../src/crisis/freeze-command.ts';
-import { statusCommand } from '../../src/crisis/status-command.ts';
-import { watchdogCommand } from '../../src/crisis/watchdog-command.ts';
+import { freezeCommand } from '../../src/freeze/freeze-command.ts';
+import { statusCommand } from '../../src/status/status-command.ts';
+import { watchdogCommand } from '../../src/watchdog/watchdog-command.ts';
 import { recordEvents } from '../../src/schedule/ledger.ts';
 import { createDirStore } from '../../src/state/dir-store.ts';
 import { startGitHubFake, type GitHubFake } from '../fakes/github-fake.ts';
 import { startWorkflowsFake, type GitHubWorkflowsFake } from '../fakes/github-workflows-fake.ts';
-import { context, tempRepo } from './helpers.ts';
+import { context, tempRepo } from '../helpers/crisis-repo.ts';
 
 const TOKEN = 'ghs_FAKEwatchdogToken00000000000000';
 let gh: GitHubFake;

@@ -5,12 +5,12 @@
 import { parseArgs, UsageError, type Command } from '../cli/context.ts';
 import { loadPosts } from '../post/load-posts.ts';
 import { readLedger } from '../schedule/ledger.ts';
-import { readFreezeLog, readFreezes } from './freeze-state.ts';
+import { readFreezeLog, readFreezes } from '../freeze/freeze-state.ts';
 import { readHistory } from './git-history.ts';
-import { readHoldingLog } from './holding-log.ts';
-import { loadRepo } from './load-repo.ts';
-import { openCrisisStore } from './open-crisis-store.ts';
-import { parseTimeArg } from './time-arg.ts';
+import { readHoldingLog } from '../holding/holding-log.ts';
+import { loadRepo } from '../post/load-repo.ts';
+import { openCrisisStore } from '../state/open-crisis-store.ts';
+import { parseTimeArg } from '../cli/time-arg.ts';
 import { buildTimeline, timelineMarkdown } from './timeline.ts';
 
 const HELP = `Usage: copydesk timeline --since WHEN [--until WHEN]

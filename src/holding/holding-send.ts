@@ -19,7 +19,7 @@ import type { Channel, Network, SentRef } from '../publish/channel.ts';
 import { publish, type ApprovalVerdict, type ReportedDecision } from '../publish/publisher.ts';
 import { latestByPart, ledgerPath, parseLedgerFile, partKey, type LedgerEvent } from '../schedule/ledger.ts';
 import type { StateStore } from '../state/store.ts';
-import { FREEZE_FILE, FREEZE_LOG } from './freeze-state.ts';
+import { FREEZE_FILE, FREEZE_LOG } from '../freeze/freeze-state.ts';
 import { appendHoldingLog, readHoldingLog, type HoldingLogEvent } from './holding-log.ts';
 
 export interface HoldingSendOptions {

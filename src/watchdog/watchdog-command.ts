@@ -6,11 +6,11 @@
  */
 import { parseArgs, UsageError, type Command } from '../cli/context.ts';
 import { closeIssueByMarker, upsertIssueByMarker } from '../github/issue.ts';
-import { readFreezes } from './freeze-state.ts';
-import { githubFromEnv } from './github-env.ts';
-import { loadRepo } from './load-repo.ts';
-import { openCrisisStore } from './open-crisis-store.ts';
-import { LAST_SUCCESS, readRunRecord, runUrl } from './run-record.ts';
+import { readFreezes } from '../freeze/freeze-state.ts';
+import { githubFromEnv } from '../github/github-env.ts';
+import { loadRepo } from '../post/load-repo.ts';
+import { openCrisisStore } from '../state/open-crisis-store.ts';
+import { LAST_SUCCESS, readRunRecord, runUrl } from '../status/run-record.ts';
 import { DEFAULT_MAX_AGE_MINUTES, judge, WATCHDOG_LABEL, WATCHDOG_MARKER } from './watchdog.ts';
 import { readWorkflowState, type WorkflowState } from './workflow-state.ts';
 

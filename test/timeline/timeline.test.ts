@@ -5,13 +5,13 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/context.ts';
-import { freezeCommand, thawCommand } from '../../src/crisis/freeze-command.ts';
-import { appendHoldingLog } from '../../src/crisis/holding-log.ts';
-import { parseTimeArg } from '../../src/crisis/time-arg.ts';
-import { timelineCommand } from '../../src/crisis/timeline-command.ts';
+import { freezeCommand, thawCommand } from '../../src/freeze/freeze-command.ts';
+import { appendHoldingLog } from '../../src/holding/holding-log.ts';
+import { parseTimeArg } from '../../src/cli/time-arg.ts';
+import { timelineCommand } from '../../src/timeline/timeline-command.ts';
 import { recordEvents } from '../../src/schedule/ledger.ts';
 import { createDirStore } from '../../src/state/dir-store.ts';
-import { context, git, postFile, tempRepo, writeFiles } from './helpers.ts';
+import { context, git, postFile, tempRepo, writeFiles } from '../helpers/crisis-repo.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
