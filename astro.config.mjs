@@ -67,6 +67,9 @@ export default defineConfig({
       customCss: ['./src/site/styles/site.css'],
       pagefind: true,
       lastUpdated: false,
+      // The playbook lives outside src/content/docs: without this, Starlight's asides (:::note) and
+      // heading anchor links skip it. https://starlight.astro.build/reference/configuration/#markdown
+      markdown: { processedDirs: [playbookDir] },
     }),
   ],
   vite: {
