@@ -107,6 +107,8 @@ async function check(ctx: CommandContext, o: CheckRun): Promise<number> {
   // Which files, and which count as new or changed.
   let files: string[] | undefined;
   let changed: Set<string> | undefined;
+  /** Every file the change touches (with --base), or the paths given. */
+  let touched: string[] = [];
   if (o.positionals.length) {
     files = [];
     for (const p of o.positionals) {
@@ -120,6 +122,7 @@ async function check(ctx: CommandContext, o: CheckRun): Promise<number> {
       else files.push(rel);
     }
     changed = new Set(files);
+    touched = [...files];
   }
   if (o.base !== undefined) {
     const diff = await gitChangedFiles(root, o.base);
@@ -127,6 +130,7 @@ async function check(ctx: CommandContext, o: CheckRun): Promise<number> {
       ctx.err(`copydesk check: ${diff.message}\n  fix: ${diff.fix}\n`);
       return 2;
     }
+    touched.push(...diff.files);
     const existing: string[] = [];
     for (const f of changedPostFiles(diff.files)) if ((await stat(join(root, f)).catch(() => undefined))?.isFile()) existing.push(f);
     changed = new Set([...(changed ?? []), ...existing]);
@@ -139,6 +143,12 @@ async function check(ctx: CommandContext, o: CheckRun): Promise<number> {
         notes.push(`${existing.length} post file(s) changed since ${o.base}`);
       }
     }
+  }
+  // Playbook pages: a review date per page (warnings only), on a full check or when a page changed.
+  if (files === undefined || touched.some(isPlaybookPage)) {
+    const { readPlaybookPages } = await import('./read-playbook-pages.ts');
+    const { playbookReviewProblems } = await import('./playbook-review.ts');
+    general.push(...playbookReviewProblems(await readPlaybookPages(root), now, config.playbookReviewDays));
   }
   const t1 = timer?.() ?? 0;
 
@@ -163,6 +173,11 @@ async function check(ctx: CommandContext, o: CheckRun): Promise<number> {
   }
   const { countBySeverity } = await import('./report.ts');
   return countBySeverity(report).errors > 0 ? 1 : 0;
+}
+
+/** A playbook page (not a holding statement, which is checked as a post). */
+function isPlaybookPage(file: string): boolean {
+  return file.startsWith('playbook/') && file.endsWith('.md') && !file.startsWith('playbook/holding/') && !file.endsWith('README.md');
 }
 
 /**

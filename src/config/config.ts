@@ -3,6 +3,7 @@
  * Every field has a default, so a repository without the file still works.
  */
 import type { Network } from '../publish/channel.ts';
+import type { RosterEntry } from './team.ts';
 
 export const CONFIG_FILE = 'copydesk.config.yaml';
 
@@ -85,6 +86,12 @@ export interface Config {
   quietPeriods: QuietPeriod[];
   /** Who holds which account (shown on the site; never secret values). */
   credentials: CredentialEntry[];
+  /** The GitHub repository (`owner/name`) the site's Freeze, Thaw and holding buttons open. */
+  repository?: string;
+  /** Who is on call, in which role: the call tree and mentions come from here. */
+  roster: RosterEntry[];
+  /** A playbook page whose `last_reviewed` is older than this many days gets a warning from the check. */
+  playbookReviewDays: number;
 }
 
 export const DEFAULT_SENSITIVE_TOPICS: Record<string, string[]> = {
@@ -118,5 +125,7 @@ export function defaultConfig(): Config {
     stateBranch: 'copydesk-state',
     quietPeriods: [],
     credentials: [],
+    roster: [],
+    playbookReviewDays: 180,
   };
 }

@@ -7,10 +7,11 @@ import { parseYamlWithPositions } from '../diagnostic/yaml-source.ts';
 import type { Network } from '../publish/channel.ts';
 import { isValidZone, parseInstant } from '../post/time.ts';
 import { CONFIG_FILE, defaultConfig, NETWORKS, type Config } from './config.ts';
+import { readTeam } from './read-team.ts';
 
 export type ConfigResult = { ok: true; config: Config; problems: Diagnostic[] } | { ok: false; problems: Diagnostic[] };
 
-const TOP = ['timezone', 'lang', 'channels', 'sensitive_topics', 'watchlist', 'spacing', 'publish', 'quiet_periods', 'credentials'] as const;
+const TOP = ['timezone', 'lang', 'channels', 'sensitive_topics', 'watchlist', 'spacing', 'publish', 'quiet_periods', 'credentials', 'repository', 'roster', 'playbook'] as const;
 
 export async function loadConfig(root: string): Promise<ConfigResult> {
   let text: string;
@@ -138,6 +139,8 @@ export function parseConfig(text: string, file = CONFIG_FILE): ConfigResult {
       config.credentials.push({ account: get('account'), network: get('network'), owner: get('owner'), backup: get('backup'), secret: get('secret'), ...(get('rotated') ? { rotated: get('rotated') } : {}), revoke: get('revoke') });
     });
   }
+
+  readTeam(r, v, config);
 
   const errors = r.problems.filter((p) => p.severity === 'error');
   return errors.length ? { ok: false, problems: r.problems } : { ok: true, config, problems: r.problems };

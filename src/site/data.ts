@@ -12,6 +12,7 @@ import type { Network, SentRef } from '../publish/channel.ts';
 import type { RunRecord } from '../publish/run-record.ts';
 import { latestByPart, type LedgerEvent } from '../schedule/ledger.ts';
 import { plan, type Decision } from '../schedule/plan.ts';
+import { openFailures } from '../status/status.ts';
 
 export type { RunRecord };
 
@@ -168,9 +169,20 @@ function networkStatus(post: Post, network: Network, decision: Decision | undefi
   return { network, lengths, links, ...statusOf(decision) };
 }
 
+/**
+ * A part that failed (or whose outcome is unknown) stays a failure on the site whatever else holds
+ * the post now (a freeze, spacing): a person must still look at it, as `copydesk status` says.
+ */
+function withFailures(ns: NetworkStatus, open: readonly OpenFailure[]): NetworkStatus {
+  if (!open.length || ns.status === 'failed' || ns.status === 'unknown') return ns;
+  const f = open.find((o) => o.state === 'failed') ?? open[0]!;
+  const what = f.state === 'failed' ? `part ${f.part + 1} failed: ${f.error ?? 'no detail'}` : `part ${f.part + 1}: the outcome of a send is unknown`;
+  return { ...ns, status: f.state, reason: ns.reason ? `${what}; also ${ns.status}: ${ns.reason}` : what, ...(f.action ? { action: f.action } : {}) };
+}
+
 /** The status of one post on each of its networks, and overall (its most pressing network). */
-export function sitePost(post: Post, decisions: Map<string, Decision>, config: Config): SitePost {
-  const networks = post.channels.map((n) => networkStatus(post, n, decisions.get(`${post.id}\u0000${n}`), config));
+export function sitePost(post: Post, decisions: Map<string, Decision>, config: Config, failures: Map<string, OpenFailure[]> = new Map()): SitePost {
+  const networks = post.channels.map((n) => withFailures(networkStatus(post, n, decisions.get(`${post.id}\u0000${n}`), config), failures.get(`${post.id}\u0000${n}`) ?? []));
   const top = [...networks].sort((a, b) => PRIORITY.indexOf(a.status) - PRIORITY.indexOf(b.status))[0];
   if (!top) return { post, status: post.draft ? 'draft' : 'queued', networks };
   return { post, status: top.status, ...(top.reason ? { reason: top.reason } : {}), networks };
@@ -183,23 +195,18 @@ export function buildSiteData(input: SiteDataInput): SiteData {
     plan({ posts: input.posts, events: input.events, freezes: input.freezes, freezeLog: input.freezeLog ?? [], config, now, credentials: 'outbox' })
       .map((d) => [`${d.postId}\u0000${d.network}`, d]),
   );
-  const posts = input.posts
-    .map((p) => sitePost(p, decisions, config))
-    .sort((a, b) => (a.post.publishAt ?? Infinity) - (b.post.publishAt ?? Infinity) || a.post.id.localeCompare(b.post.id));
-  // Open failures: a part whose last event is `failed` (or a send with no outcome), while the plan
-  // still treats it as open (a rescheduled post gets a new chance and leaves this list).
-  const failures: OpenFailure[] = [];
-  for (const e of latestByPart(input.events).values()) {
-    if (e.state !== 'failed' && e.state !== 'unknown' && e.state !== 'intent') continue;
-    const d = decisions.get(`${e.postId}\u0000${e.network}`);
-    const open = !d || (e.state === 'failed' ? d.hold === 'failed' || d.hold === 'retry' : d.readBack.includes(e.part));
-    if (!open) continue;
-    failures.push({
-      postId: e.postId, network: e.network, part: e.part, state: e.state === 'failed' ? 'failed' : 'unknown', at: e.at, runId: e.runId,
-      ...(e.error ? { error: e.error } : {}), ...(e.action ? { action: e.action } : {}), ...(e.retryAt !== undefined ? { retryAt: e.retryAt } : {}), ...(e.file ? { file: e.file } : {}),
-    });
-  }
+  // Open failures: exactly the list `copydesk status` prints (one function, so the site and the
+  // CLI never disagree): a part whose latest event is `failed`, `unknown`, or an interrupted send.
+  const failures: OpenFailure[] = openFailures(input.events, now).map((e) => ({
+    postId: e.postId, network: e.network, part: e.part, state: e.state === 'failed' ? 'failed' : 'unknown', at: e.at, runId: e.runId,
+    ...(e.error ? { error: e.error } : {}), ...(e.action ? { action: e.action } : {}), ...(e.retryAt !== undefined ? { retryAt: e.retryAt } : {}), ...(e.file ? { file: e.file } : {}),
+  }));
   failures.sort((a, b) => b.at.localeCompare(a.at));
+  const failuresFor = new Map<string, OpenFailure[]>();
+  for (const f of failures) failuresFor.set(`${f.postId}\u0000${f.network}`, [...(failuresFor.get(`${f.postId}\u0000${f.network}`) ?? []), f]);
+  const posts = input.posts
+    .map((p) => sitePost(p, decisions, config, failuresFor))
+    .sort((a, b) => (a.post.publishAt ?? Infinity) - (b.post.publishAt ?? Infinity) || a.post.id.localeCompare(b.post.id));
   const counts = Object.fromEntries(POST_STATUSES.map((s) => [s, 0])) as Record<PostStatus, number>;
   for (const p of posts) counts[p.status]++;
   return {

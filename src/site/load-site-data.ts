@@ -4,18 +4,21 @@
  * Never throws for anything a user can cause: a broken config, an unreadable post or an
  * unreachable state branch become `problems` / `stateError`, shown on the status page.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { CommandContext } from '../cli/context.ts';
 import { mimeOf } from '../check/lengths.ts';
 import { defaultConfig } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { readFreezeLog, readFreezes, type Freeze, type FreezeLogEvent } from '../freeze/freeze-state.ts';
 import type { Diagnostic } from '../diagnostic/diagnostic.ts';
-import { duplicateIds, loadPosts } from '../post/load-posts.ts';
+import { duplicateIds, HOLDING_DIR, loadPosts } from '../post/load-posts.ts';
+import type { Post } from '../post/post.ts';
 import type { LedgerEvent } from '../schedule/ledger.ts';
 import { readLedgerAppendOrder } from '../schedule/ledger-write.ts';
 import type { StateStore } from '../state/store.ts';
 import { buildSiteData, type SiteData, type SiteRuns } from './data.ts';
+import { holdingGuide } from './holding-guide.ts';
 import { readRuns } from './run-record.ts';
 
 /** A media file a post page shows, served by the site under `/media/<repoPath>`. */
@@ -28,8 +31,20 @@ export interface MediaFile {
   mime: string;
 }
 
+/** A holding statement as its page shows it. */
+export interface SiteHolding {
+  /** The statement, parsed by the one post parser. */
+  post: Post;
+  /** When to use it, from the table in playbook/holding/README.md (undefined: not described). */
+  useWhen?: string;
+  /** Networks it already went out on (a statement is sent at most once), with when. */
+  sent: { network: string; at: string }[];
+}
+
 export interface LoadedSite {
   data: SiteData;
+  /** Holding statements (playbook/holding/), in id order; broken ones are in `problems`. */
+  holding: SiteHolding[];
   /** Config and post problems (errors only: warnings belong to the check). */
   problems: Diagnostic[];
   /** Post files that did not parse; their posts are missing from the calendar. */
@@ -100,6 +115,17 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
   );
   media.sort((a, b) => a.repoPath.localeCompare(b.repoPath));
 
+  const statements = await loadPosts(root, config, undefined, 'holding');
+  problems.push(...statements.problems.filter((p) => p.severity === 'error'));
+  const guide = holdingGuide(await readFile(join(root, HOLDING_DIR, 'README.md'), 'utf8').catch(() => ''));
+  const holding: SiteHolding[] = statements.posts
+    .map((post) => {
+      const useWhen = guide.get(post.id);
+      const sent = events.filter((e) => e.postId === post.id && e.state === 'sent' && e.part === 0).map((e) => ({ network: e.network, at: e.at }));
+      return { post, sent, ...(useWhen ? { useWhen } : {}) };
+    })
+    .sort((a, b) => a.post.id.localeCompare(b.post.id));
+
   const data = buildSiteData({ posts, events, freezes, freezeLog, config, now, runs });
-  return { data, problems, failedFiles: loaded.failed, media, storeDescription, ...(stateError ? { stateError } : {}) };
+  return { data, holding, problems, failedFiles: loaded.failed, media, storeDescription, ...(stateError ? { stateError } : {}) };
 }

@@ -4,9 +4,9 @@
  * used: it expects pages under `src/content/docs`, and the playbook lives at the repository top
  * level. `slug` entries let Starlight pick each locale's own title (Polish pages get Polish labels).
  */
-import matter from 'gray-matter';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 
 /** Folders of the playbook that are not pages: locales and holding statements (post format). */
 export const NOT_PAGES = ['holding'];
@@ -24,6 +24,28 @@ export const PUBLISHING_LINKS = [
   { label: 'Credentials', translations: { pl: 'Dostępy do kont' }, link: '/credentials/' },
 ] as const;
 
+/** Pages of the crisis controls, in every locale (Starlight prefixes these links with the page's locale). */
+export const CRISIS_LINKS = [
+  { label: 'Holding statements', translations: { pl: 'Oświadczenia wstępne' }, link: '/holding/' },
+  { label: 'Call tree', translations: { pl: 'Drzewo telefonów' }, link: '/roster/' },
+] as const;
+
+/**
+ * A page's YAML front matter, read as data only: a block that opens with exactly `---` (never
+ * gray-matter, whose `---js` engine would run the page's code during the build). Broken front
+ * matter reads as none here; the content collection reports it.
+ */
+export function frontMatter(text: string): Record<string, unknown> {
+  const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text.replace(/^\uFEFF/, ''));
+  if (!m) return {};
+  try {
+    const v: unknown = parseYaml(m[1]!, { maxAliasCount: 0 });
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 interface Page {
   slug: string;
   order: number;
@@ -38,12 +60,7 @@ async function pagesIn(dir: string, prefix: string): Promise<{ pages: Page[]; di
     if (e.name.startsWith('.') || e.name.startsWith('_')) continue;
     if (e.isDirectory()) dirs.push(e.name);
     else if (e.isFile() && e.name.endsWith('.md')) {
-      let data: Record<string, unknown> = {};
-      try {
-        data = matter(await readFile(join(dir, e.name), 'utf8')).data as Record<string, unknown>;
-      } catch {
-        // A page with broken front-matter is reported by the content collection; list it anyway.
-      }
+      const data = frontMatter(await readFile(join(dir, e.name), 'utf8'));
       const sb = (data.sidebar ?? {}) as { order?: unknown; hidden?: unknown };
       if (sb.hidden === true) continue;
       const name = e.name.slice(0, -3).toLowerCase();
@@ -68,6 +85,7 @@ export async function playbookSidebar(playbookDir: string, locales: string[]): P
   }
   return [
     { label: 'Playbook', translations: { pl: 'Poradnik' }, items: playbook },
+    { label: 'In a crisis', translations: { pl: 'W kryzysie' }, items: CRISIS_LINKS.map((l) => ({ ...l, translations: { ...l.translations } })) },
     { label: 'Publishing', translations: { pl: 'Publikacja' }, items: PUBLISHING_LINKS.map((l) => ({ ...l, translations: { ...l.translations } })) },
   ];
 }

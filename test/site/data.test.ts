@@ -9,6 +9,7 @@ import { byDate, isoWeekKey, localDateTime, monthGrid, shiftMonth, weekStart } f
 import { calendarIndex } from '../../src/site/calendar-index.ts';
 import { buildSiteData, type SiteDataInput } from '../../src/site/data.ts';
 import { checkRunRecord } from '../../src/site/run-record.ts';
+import { openFailures, statusText } from '../../src/status/status.ts';
 
 const NOW = Date.parse('2027-03-10T10:00:00Z');
 const config: Config = { ...defaultConfig(), timezone: 'Europe/Warsaw', maxLatenessMinutes: 120, channels: { ...defaultConfig().channels, enabled: ['bluesky', 'mastodon', 'x'] } };
@@ -99,6 +100,23 @@ describe('post status on the site', () => {
     const unknown = site({ posts: [p], events: [ev('f', 'mastodon', 0, 'intent')] });
     expect(unknown.posts[0]!.status).toBe('unknown');
     expect(unknown.failures[0]!.state).toBe('unknown');
+  });
+
+  it('while frozen, a half-sent thread with a failed part stays Failed, and the site lists exactly the failures `copydesk status` prints', () => {
+    const p = post('h', 'publish_at: "2027-03-10 09:30"\nchannels: [bluesky, mastodon]', 'one\n---\ntwo');
+    const events = [
+      ev('h', 'bluesky', 0, 'sent', { ref: { id: 'a' } }),
+      ev('h', 'bluesky', 1, 'failed', { error: 'the server refused the image (400)', action: 'fix the image, then run copydesk publish --retry h' }),
+      ev('h', 'mastodon', 0, 'intent', { at: '2027-03-10T09:00:00.000Z' }),
+    ];
+    const d = site({ posts: [p], events, freezes: [FULL] });
+    expect(d.posts[0]).toMatchObject({ status: 'failed' });
+    expect(d.posts[0]!.networks.map((n) => n.status)).toEqual(['failed', 'unknown']);
+    expect(d.posts[0]!.reason).toContain('part 2 failed: the server refused the image');
+    const cli = openFailures(events, NOW);
+    expect(d.failures.map((f) => `${f.postId}/${f.network}/${f.part}`).sort()).toEqual(cli.map((e) => `${e.postId}/${e.network}/${e.part}`).sort());
+    const text = statusText({ now: NOW, zone: 'UTC', freezes: [FULL], freezeLog: [], lastSuccess: { status: 'missing' }, lastRun: { status: 'missing' }, ledger: events, quietPeriods: [], storeDescription: 'test' });
+    expect(text).toContain(`Failures:   ${d.failures.length} open`);
   });
 
   it('drafts are drafts; a length-only network is "by hand"; counts add up', () => {

@@ -59,7 +59,14 @@ credentials:
     secret: MASTODON_TOKEN
     rotated: "2025-01-15"
     revoke: "Preferences → Development → copydesk → Regenerate access token."
+roster:
+  - {name: Piotr Zieliński, role: backup, contact: "mobile, in the vault"}
+  - {name: Anna Nowak, role: owner, github: anna-nowak}
+  - {name: Ola Wiśniewska, role: schedule}
 `;
+
+/** The repository the thawed build names in its config (the frozen build gets it from GITHUB_REPOSITORY). */
+export const REPOSITORY = { config: 'little-oven/social', env: 'little-oven/frozen-social' };
 
 const POSTS: Record<string, string> = {
   'posts/2027/03-queued.md': `---
@@ -164,7 +171,7 @@ export async function makeFixture(frozen: boolean): Promise<Fixture> {
   if (!existsSync(join(root, 'playbook', 'index.md'))) await writeFile(join(root, 'playbook', 'index.md'), '---\ntitle: Playbook\ndescription: Fixture home.\n---\n\nHome.\n');
   await writeFile(join(root, 'playbook', 'fixture-sourdough.md'), SEARCH_PAGE);
   await writeFile(join(root, 'playbook', 'holding', 'oven-fire.md'), HOLDING);
-  await writeFile(join(root, 'copydesk.config.yaml'), CONFIG);
+  await writeFile(join(root, 'copydesk.config.yaml'), frozen ? CONFIG : `repository: ${REPOSITORY.config}\n${CONFIG}`);
   for (const [file, text] of Object.entries(POSTS)) {
     await mkdir(join(root, file, '..'), { recursive: true });
     await writeFile(join(root, file), text);

@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, serveStatic, type StaticServer } from '../../src/site/serve.ts';
-import { ALT, FAILURE, FREEZE, makeFixture, NOW, PLANTED_SECRET, PROJECT, QUEUED_PART1, SEARCH_PAGE_TITLE, SEARCH_WORD, SENT_URLS, type Fixture } from './fixture.ts';
+import { ALT, FAILURE, FREEZE, makeFixture, NOW, PLANTED_SECRET, PROJECT, QUEUED_PART1, REPOSITORY, SEARCH_PAGE_TITLE, SEARCH_WORD, SENT_URLS, type Fixture } from './fixture.ts';
 
 const SHOTS = join(PROJECT, 'test-results', 'site');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -41,6 +41,8 @@ async function buildFixtureSite(frozen: boolean): Promise<Site> {
       COPYDESK_ROOT: fixture.root, COPYDESK_NOW: NOW, COPYDESK_SITE_CACHE: join(fixture.root, '.astro-cache'),
       // Secrets in the environment must never reach the site.
       BLUESKY_APP_PASSWORD: PLANTED_SECRET, MASTODON_TOKEN: PLANTED_SECRET,
+      // As in Actions: the frozen build learns its repository from the environment, not the config.
+      ...(frozen ? { GITHUB_REPOSITORY: REPOSITORY.env, GITHUB_SERVER_URL: 'https://github.com' } : {}),
     },
   });
   if (!built.ok) throw new Error(`astro build failed (exit ${built.exitCode}):\n${built.output}`);
@@ -275,6 +277,57 @@ describe('playbook site, thawed build', () => {
   });
 });
 
+describe('crisis controls on every page (thawed build)', () => {
+  const pages = ['/', '/pl/', '/severity/', '/calendar/', '/posts/2027-03-queued-tart/', '/status/', '/credentials/', '/holding/', '/pl/roster/'];
+  const freezeForm = `https://github.com/${REPOSITORY.config}/issues/new?template=freeze.yml`;
+
+  it('every page offers Freeze now, opening the repository\'s freeze form, plus the holding statements and the call tree in its language', async () => {
+    const page = desk;
+    for (const path of pages) {
+      await visit(page, sites.thawed, path);
+      const bar = page.locator('[data-copydesk-crisis]');
+      expect(await bar.getAttribute('data-copydesk-crisis'), path).toBe('running');
+      expect(await bar.locator('[data-copydesk-action="freeze"]').getAttribute('href'), path).toBe(freezeForm);
+      expect(await bar.locator('[data-copydesk-action="thaw"]').count(), path).toBe(0);
+      const pl = path.startsWith('/pl/');
+      expect(await bar.locator('[data-copydesk-action="freeze"]').textContent(), path).toBe(pl ? 'Zamroź teraz' : 'Freeze now');
+      expect(new URL((await bar.locator('[data-copydesk-action="holding"]').getAttribute('href'))!, page.url()).pathname, path).toBe(pl ? '/pl/holding/' : '/holding/');
+    }
+    await done(page);
+  });
+
+  it('the holding statements have pages (English and Polish): when to use, text per network, and a Send button to the holding workflow', async () => {
+    const page = await open(sites.thawed, '/holding/');
+    await expect.poll(() => page.locator('[data-holding="holding-oven-fire"]').isVisible()).toBe(true);
+    await page.locator('[data-holding="holding-oven-fire"] h2 a').click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('holding-oven-fire');
+    expect(await page.locator('[data-copydesk-action="send-holding"]').getAttribute('href')).toBe(`https://github.com/${REPOSITORY.config}/actions/workflows/holding.yml`);
+    expect(await page.locator('[data-network]').evaluateAll((els) => els.map((e) => e.getAttribute('data-network')))).toEqual(['bluesky', 'mastodon']);
+    expect(await page.locator('[data-network="mastodon"]').textContent()).toContain('after a small fire in the kitchen');
+    // The language switch leads to the Polish page of the same statement, which exists.
+    await visit(page, sites.thawed, '/pl/holding/holding-oven-fire/');
+    expect(await page.locator('[data-copydesk-use-when]').textContent()).toContain('Kiedy go użyć');
+    await done(page);
+  });
+
+  it('the call tree lists the roster in calling order: owner, backup, schedule owner', async () => {
+    const page = await open(sites.thawed, '/roster/');
+    expect(await page.locator('[data-copydesk-roster] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-role')))).toEqual(['owner', 'backup', 'schedule']);
+    expect(await page.locator('[data-copydesk-roster] li').first().textContent()).toContain('Anna Nowak');
+    await done(page);
+  });
+
+  it('playbook asides render as asides and headings carry anchor links (no raw ":::")', async () => {
+    const page = await open(sites.thawed, '/');
+    expect(await page.locator('.starlight-aside--caution').count()).toBeGreaterThan(0);
+    expect(await page.locator('main').textContent()).not.toContain(':::');
+    expect(await page.locator('main .sl-anchor-link').count()).toBeGreaterThan(2);
+    await visit(page, sites.thawed, '/pl/drills/');
+    expect(await page.locator('.starlight-aside--note').count()).toBe(1);
+    await done(page);
+  });
+});
+
 describe('playbook site, frozen build', () => {
   const pages = ['/', '/fixture-sourdough/', '/pl/', '/calendar/week/2027-W10/', '/posts/2027-03-queued-tart/', '/credentials/'];
 
@@ -292,6 +345,19 @@ describe('playbook site, frozen build', () => {
     expect(await page.locator('[data-copydesk-freeze]').count()).toBe(1);
     await page.locator('[data-copydesk-freeze] a').click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Publishing status');
+    await done(page);
+  });
+
+  it('while frozen every page offers Thaw (the freeze workflow of the repository named by GITHUB_REPOSITORY) and the holding statements, not Freeze', async () => {
+    const page = desk;
+    for (const path of [...pages, '/holding/']) {
+      await visit(page, sites.frozen, path);
+      const bar = page.locator('[data-copydesk-crisis]');
+      expect(await bar.getAttribute('data-copydesk-crisis'), path).toBe('frozen');
+      expect(await bar.locator('[data-copydesk-action="freeze"]').count(), path).toBe(0);
+      expect(await bar.locator('[data-copydesk-action="thaw"]').getAttribute('href'), path).toBe(`https://github.com/${REPOSITORY.env}/actions/workflows/freeze.yml`);
+      expect(await bar.locator('[data-copydesk-action="holding"]').count(), path).toBe(1);
+    }
     await done(page);
   });
 
@@ -322,12 +388,15 @@ describe('accessibility (axe, WCAG 2 A and AA)', () => {
     ['post page', 'thawed', '/posts/2027-03-queued-tart/'],
     ['status (frozen)', 'frozen', '/status/'],
     ['credentials', 'thawed', '/credentials/'],
+    ['holding statements', 'frozen', '/holding/'],
+    ['holding statement', 'thawed', '/holding/holding-oven-fire/'],
+    ['call tree (Polish)', 'thawed', '/pl/roster/'],
   ];
   // The dark theme changes only colours, so there the colour-contrast rule runs, on the pages
   // with the site's own colours (status badges, length warnings, freeze banner, cards).
   const runs = [
     { scheme: 'light', rules: undefined, pages: types },
-    { scheme: 'dark', rules: ['color-contrast'], pages: types.filter(([name]) => /calendar \(month\)|post|status|credentials/.test(name)) },
+    { scheme: 'dark', rules: ['color-contrast'], pages: types.filter(([name]) => /calendar \(month\)|post|status|credentials|holding/.test(name)) },
   ] as const;
   for (const run of runs) {
     it(`no violations on any page type, ${run.scheme} theme${run.rules ? ` (${run.rules.join(', ')})` : ''}`, { timeout: 150_000 }, async () => {
@@ -352,6 +421,8 @@ describe('screenshots (test-results/site/)', () => {
       ['post', 'thawed', '/posts/2027-03-queued-tart/'],
       ['status-frozen', 'frozen', '/status/'],
       ['credentials', 'thawed', '/credentials/'],
+      ['holding', 'thawed', '/holding/holding-oven-fire/'],
+      ['call-tree-pl', 'thawed', '/pl/roster/'],
     ];
     await rm(SHOTS, { recursive: true, force: true });
     await mkdir(SHOTS, { recursive: true });
