@@ -249,8 +249,10 @@ async function doUpdate(ctx: CommandContext, req: UpdateRequest, issue: IssueTar
   const repo = await loadRepo(ctx.root);
   const { freeze, active } = outcome!;
   const text = freezeReport({ freeze, already: false, active, held: upcomingHeld(freeze, repo.posts, ctx.now.getTime()), zone: repo.config.timezone, now: ctx.now.getTime(), storeDescription: store.description });
-  ctx.out(`Updated the freeze of issue #${req.issue} (${outcome!.old.id} → ${freeze.id}).\n${text}`);
-  if (issue) await comment(ctx, issue, `✏️ **Freeze updated** by @${req.by} (was: ${outcome!.old.reason})\n\n${fence(text.trimEnd(), '')}`);
+  const summary = `Updated the freeze of issue #${req.issue} (${outcome!.old.id} → ${freeze.id}); it was: ${outcome!.old.reason}\n${text}`;
+  ctx.out(summary);
+  // Issue text stays inside the fence: inert, no mentions or links.
+  if (issue) await comment(ctx, issue, `✏️ **Freeze updated** by @${req.by}\n\n${fence(summary.trimEnd(), '')}`);
   return 0;
 }
 

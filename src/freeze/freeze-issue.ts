@@ -136,7 +136,10 @@ export function readIssueRequest(payload: unknown): IssueRequest | Extract<Issue
       return { kind: 'thaw', ...base };
     case 'edited':
       if (!labelled) return { kind: 'ignore', why: `issue #${number} has no \`${FREEZE_LABEL}\` label` };
-      if (!p.changes || (p.changes.title === undefined && p.changes.body === undefined)) return { kind: 'ignore', why: 'the edit changed neither title nor body' };
+      // Only an edit of the text (body) changes a freeze: whoever edits the body has it in front of
+      // them, so a team member's edit endorses all of it. A title-only edit by a team member must
+      // not quietly adopt what a stranger wrote into the body since.
+      if (p.changes?.body === undefined) return { kind: 'ignore', why: 'the edit did not change the issue text (only the body holds the reason, terms and tags)' };
       return { kind: 'update', ...base, fields: fields() };
     default:
       return { kind: 'ignore', why: `action "${p.action}" does not freeze or thaw` };

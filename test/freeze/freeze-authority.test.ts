@@ -156,6 +156,10 @@ describe('freeze from an issue: only a sender with write access counts', () => {
     expect(said).toContain('so the freeze recorded by @ola stays **in force**');
     expect(commentsOn(number).filter((c) => c.includes('stays **in force**'))).toHaveLength(1); // once, however often she closes
 
+    // A team member retitles it: a title-only edit does not adopt the stranger's body edit.
+    expect((await deliver(issues.edit('ola', number, { title: 'Freeze: storm (confirmed)' })))[0]!.out).toContain('Nothing to do: the edit did not change the issue text');
+    expect((await state()).active.map((f) => [f.id, f.terms])).toEqual([[`issue-${number}`, ['storm']]]);
+
     // A team member removes the label on the closed issue: the job still runs, and thaws.
     const thaw = await deliver(issues.unlabel('ola', number));
     expect(thaw.map((r) => [r.step, r.code])).toEqual([['thaw', 0]]);
@@ -176,10 +180,12 @@ describe('freeze from an issue: only a sender with write access counts', () => {
       `thaw:issue-${number}:2027-03-15T07:03:00.000Z`,
       `freeze:issue-${number}-2:2027-03-15T07:03:00.000Z`,
     ]);
-    expect(commentsOn(number).at(-1)).toContain('Freeze updated** by @piotr (was: Storm)');
-    // Editing only the title to something that changes nothing: no write, no comment.
+    expect(commentsOn(number).at(-1)).toContain('Freeze updated** by @piotr');
+    expect(commentsOn(number).at(-1)).toContain('it was: Storm\n');
+    // Editing only the title changes nothing (only the body is read); an edit to the same text writes nothing.
     const before = commentsOn(number).length;
     await deliver(issues.edit('piotr', number, { title: 'Freeze: storm (update)' }));
+    await deliver(issues.edit('piotr', number, { body: `${FORM('Storm and floods', 'storm, flood', 'promo')}\n` }));
     expect((await state()).log).toHaveLength(3);
     expect(commentsOn(number)).toHaveLength(before);
   });
