@@ -22,7 +22,7 @@ import type { StateStore } from '../state/store.ts';
 import { actorName } from '../cli/actor.ts';
 import { freezeChange, thawChange, updateChange, type FreezeOutcome, type FreezeRequest, type ThawOutcome, type ThawRequest, type UpdateOutcome, type UpdateRequest } from './freeze-apply.ts';
 import { decideIssueEvent, FREEZE_LABEL, readIssueRequest, type IssueRequest, type SenderAccess } from './freeze-issue.ts';
-import { readFreezes, type Freeze } from './freeze-state.ts';
+import { readFreezes } from './freeze-state.ts';
 import { markerFor, withMarker } from '../github/marker.ts';
 import { freezeReport, thawReport, upcomingHeld } from './freeze-report.ts';
 import { githubFromEnv, type GitHubEnv } from '../github/github-env.ts';
@@ -256,13 +256,14 @@ async function doUpdate(ctx: CommandContext, req: UpdateRequest, issue: IssueTar
   return 0;
 }
 
-/** The freeze of this issue in force now, if any (read-only). */
-async function activeFreezeOf(ctx: CommandContext, issue: number): Promise<Freeze | undefined> {
+/** Who recorded this issue's freeze in force now (`@login`), `null` when none, or a stand-in when the state cannot be read. */
+async function heldBy(ctx: CommandContext, issue: number): Promise<string | null> {
   try {
     const store = await openCrisisStore(ctx, { readOnly: true });
-    return (await readFreezes(store)).find((f) => f.issue === issue);
+    const f = (await readFreezes(store)).find((x) => x.issue === issue);
+    return f ? `@${f.by}` : null;
   } catch {
-    return undefined;
+    return 'a team member (if any; the state could not be read)';
   }
 }
 
@@ -274,27 +275,27 @@ async function activeFreezeOf(ctx: CommandContext, issue: number): Promise<Freez
  */
 async function refuse(ctx: CommandContext, request: IssueRequest, access: Exclude<SenderAccess, { status: 'team' }>, target: IssueTarget | null): Promise<number> {
   const who = `@${request.sender}`;
-  const held = await activeFreezeOf(ctx, request.issue);
+  const held = await heldBy(ctx, request.issue);
   const because = access.status === 'outsider'
     ? `${who} has no write access to this repository (role: ${access.role})`
     : `copydesk could not check whether ${who} has write access (${access.error})`;
   let text: string;
   if (request.kind === 'freeze') {
     text = held
-      ? `${because}, so this ${request.action} changes nothing: the freeze recorded by @${held.by} stays in force as it is.`
+      ? `${because}, so this ${request.action} changes nothing: the freeze recorded by ${held} stays in force as it is.`
       : `${because}, so publishing was **not** frozen. A team member (write access) can confirm: remove the \`${FREEZE_LABEL}\` label and add it again (the freeze is then recorded as theirs, with this issue's text), or Actions → freeze → Run workflow.`;
   } else if (request.kind === 'thaw') {
     if (!held) {
       ctx.out(`Nothing to do: ${because}, and issue #${request.issue} holds no active freeze.\n`);
       return access.status === 'unknown' ? 1 : 0;
     }
-    text = `${because}, so the freeze recorded by @${held.by} stays **in force**. A team member can thaw it by removing the \`${FREEZE_LABEL}\` label (works on a closed issue too), or Actions → freeze → Run workflow (thaw).`;
+    text = `${because}, so the freeze recorded by ${held} stays **in force**. A team member can thaw it by removing the \`${FREEZE_LABEL}\` label (works on a closed issue too), or Actions → freeze → Run workflow (thaw).`;
   } else {
     if (!held) {
       ctx.out(`Nothing to do: ${because}, and issue #${request.issue} holds no active freeze.\n`);
       return access.status === 'unknown' ? 1 : 0;
     }
-    text = `${because}, so this edit does not change the freeze: it keeps the reason, terms and tags @${held.by} confirmed. A team member can change them by editing the issue.`;
+    text = `${because}, so this edit does not change the freeze: it keeps the reason, terms and tags ${held} confirmed. A team member can change them by editing the issue.`;
   }
   ctx.out(`${text}\n`);
   if (access.status === 'unknown') ctx.err(`copydesk ${request.kind === 'thaw' ? 'thaw' : 'freeze'}: ${access.error}\n`);

@@ -50,8 +50,19 @@ describe('freeze.yml', () => {
 
   it('orders the events of one issue (one group per issue, never cancelling a running one); other issues run side by side', () => {
     const group = (github: Record<string, unknown>) => evaluateTemplate(wf.concurrency.group, { github });
-    expect(group(issueEvent('opened', 7, ['freeze']))).toBe(group(issueEvent('closed', 7, ['freeze'])));
-    expect(group(issueEvent('opened', 7, ['freeze']))).not.toBe(group(issueEvent('opened', 8, ['freeze'])));
+    const ev = (action: string, number: number, sender: string, author = 'ola', association = 'COLLABORATOR') => {
+      const g = issueEvent(action, number, ['freeze']);
+      Object.assign(g.event.issue, { user: { login: author }, author_association: association });
+      g.event.sender = { login: sender };
+      return g;
+    };
+    // A team member's issue: every event, whoever sends it, in one queue.
+    expect(new Set([group(ev('opened', 7, 'ola')), group(ev('labeled', 7, 'ola')), group(ev('closed', 7, 'piotr')), group(ev('edited', 7, 'ola'))])).toEqual(new Set(['copydesk-freeze-7']));
+    expect(group(ev('opened', 7, 'ola'))).not.toBe(group(ev('opened', 8, 'ola')));
+    // A stranger's issue: the stranger's own events queue apart, so a burst of edits cannot cancel a team member's pending run.
+    expect(group(ev('edited', 9, 'mallory', 'mallory', 'NONE'))).toBe('copydesk-freeze-9-author');
+    expect(group(ev('labeled', 9, 'ola', 'mallory', 'NONE'))).toBe('copydesk-freeze-9');
+    expect(group(ev('unlabeled', 9, 'piotr', 'mallory', 'FIRST_TIME_CONTRIBUTOR'))).toBe('copydesk-freeze-9');
     expect(group({ event_name: 'workflow_dispatch', event: {} })).toBe('copydesk-freeze-dispatch');
     expect(wf.concurrency['cancel-in-progress']).toBe(false);
   });
