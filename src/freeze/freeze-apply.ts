@@ -166,3 +166,61 @@ export function thawChange(req: ThawRequest & { issue?: number }, report: (o: Th
     return { [FREEZE_FILE]: serialiseActive(remaining), [FREEZE_LOG]: nextLog! };
   };
 }
+
+/** What an update of an issue's freeze asked for (a team member edited the issue). */
+export interface UpdateRequest {
+  /** The issue whose active freeze changes. */
+  issue: number;
+  /** New reason (non-empty). */
+  reason: string;
+  /** New terms. */
+  terms: string[];
+  /** New tags. */
+  tags: string[];
+  /** The team member who edited. */
+  by: string;
+  /** When. */
+  at: Date;
+}
+
+/** Outcome of an update. */
+export type UpdateOutcome =
+  /** The old freeze ended and the new one began in the same store write (no moment unfrozen). */
+  | { status: 'updated'; /** The freeze that ended. */ old: Freeze; /** The freeze now in force. */ freeze: Freeze; /** Every active freeze now. */ active: Freeze[] }
+  /** Reason, terms and tags are what the freeze already holds. */
+  | { status: 'unchanged'; /** The freeze in force. */ freeze: Freeze; /** Every active freeze now. */ active: Freeze[] }
+  /** The issue holds no active freeze (never confirmed by a team member, or thawed). */
+  | { status: 'none'; /** Every active freeze now. */ active: Freeze[] };
+
+/**
+ * The store change for an update: the issue's freeze is thawed and a new one with the new text is
+ * frozen in ONE write, so the log keeps what was held when (the plan's missed posts stay right) and
+ * the publisher never sees a moment without a freeze.
+ */
+export function updateChange(req: UpdateRequest, report: (o: UpdateOutcome) => void): StateChange {
+  return async (read) => {
+    const [activeText, logText] = await Promise.all([read(FREEZE_FILE), read(FREEZE_LOG)]);
+    const log = parseLog(logText);
+    const active = parseActive(activeText) ?? activeFromLog(log);
+    const old = active.find((f) => f.issue === req.issue);
+    if (!old) {
+      report({ status: 'none', active });
+      return null;
+    }
+    const terms = cleanList(req.terms, 'term');
+    const tags = cleanList(req.tags, 'tag');
+    const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+    if (old.reason === req.reason.trim() && same(old.terms, terms) && same(old.tags, tags)) {
+      report({ status: 'unchanged', freeze: old, active });
+      return null;
+    }
+    const taken = new Set([...active.map((f) => f.id), ...log.map((e) => e.freeze.id)]);
+    const at = req.at.toISOString();
+    const freeze: Freeze = { id: uniqueIssueId(req.issue, taken), reason: req.reason.trim(), by: req.by, since: at, terms, tags, source: 'issue', issue: req.issue };
+    const next = [...active.filter((f) => f !== old), freeze];
+    report({ status: 'updated', old, freeze, active: next });
+    let nextLog = appendLine(logText, { at, action: 'thaw', freeze: old, by: req.by });
+    nextLog = appendLine(nextLog, { at, action: 'freeze', freeze });
+    return { [FREEZE_FILE]: serialiseActive(next), [FREEZE_LOG]: nextLog };
+  };
+}

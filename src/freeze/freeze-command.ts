@@ -6,7 +6,13 @@
  *   copydesk freeze --reason "…" [--term flood]… [--tag promo]… [--by NAME]
  *   copydesk freeze --from-issue          (in the freeze workflow: reads GITHUB_EVENT_PATH)
  *   copydesk thaw [--id ID] [--by NAME]
- *   copydesk thaw --from-issue            (issue closed)
+ *   copydesk thaw --from-issue            (issue closed, or its `freeze` label removed)
+ *
+ * From an issue, only the event's SENDER counts, and only with write access or more (asked from
+ * GitHub on every event: src/github/team-member.ts). A stranger's events never freeze, thaw or
+ * change a freeze; when the lookup fails nothing changes and the issue says how a team member
+ * confirms. The dispatch path (`--reason`, plain `thaw`) is trusted: only people with write access
+ * can run a workflow by hand.
  */
 import { readFile } from 'node:fs/promises';
 import { fence } from '../check/markdown.ts';
@@ -14,8 +20,10 @@ import { parseArgs, UsageError, type Command, type CommandContext } from '../cli
 import { readLedger } from '../schedule/ledger.ts';
 import type { StateStore } from '../state/store.ts';
 import { actorName } from '../cli/actor.ts';
-import { freezeChange, thawChange, type FreezeOutcome, type FreezeRequest, type ThawOutcome, type ThawRequest } from './freeze-apply.ts';
-import { readIssueEvent, type IssueIntent } from './freeze-issue.ts';
+import { freezeChange, thawChange, updateChange, type FreezeOutcome, type FreezeRequest, type ThawOutcome, type ThawRequest, type UpdateOutcome, type UpdateRequest } from './freeze-apply.ts';
+import { decideIssueEvent, FREEZE_LABEL, readIssueRequest, type IssueRequest, type SenderAccess } from './freeze-issue.ts';
+import { readFreezes } from './freeze-state.ts';
+import { markerFor, withMarker } from '../github/marker.ts';
 import { freezeReport, thawReport, upcomingHeld } from './freeze-report.ts';
 import { githubFromEnv, type GitHubEnv } from '../github/github-env.ts';
 import { loadRepo } from '../post/load-repo.ts';
@@ -32,7 +40,8 @@ Stops publishing now. Posts that fall due while frozen are missed, never sent la
   --term WORD     hold only posts mentioning WORD (whole word, any case); repeatable
   --tag TAG       hold only posts tagged TAG (any case); repeatable
   --by NAME       who is freezing (default: GITHUB_ACTOR, else your user name)
-  --from-issue    read the freeze from the GitHub issues event (freeze workflow)
+  --from-issue    read the freeze from the GitHub issues event (freeze workflow); only a
+                  sender with write access freezes (COPYDESK_GITHUB_TIMEOUT_MS: lookup timeout)
 `;
 
 const THAW_HELP = `Usage: copydesk thaw [--id ID] [--by NAME]
@@ -40,6 +49,8 @@ const THAW_HELP = `Usage: copydesk thaw [--id ID] [--by NAME]
 
 Ends the freeze (all active freezes, or the one with --id) and lists the posts that fell due
 during it: they stay missed, each needs a new pull request (new time, new review).
+  --from-issue    thaw the issue's freeze (issue closed or label removed); only a sender with
+                  write access thaws
 `;
 
 /** Commit messages on the state branch carry the reason: keep them one short line. */
@@ -160,6 +171,12 @@ async function doThaw(ctx: CommandContext, req: ThawRequest & { issue?: number }
   return 0;
 }
 
+/** Milliseconds to wait for the permission lookup (`COPYDESK_GITHUB_TIMEOUT_MS`, default 10,000). */
+function lookupTimeout(ctx: CommandContext): number | undefined {
+  const v = Number(ctx.env.COPYDESK_GITHUB_TIMEOUT_MS);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
 async function fromIssue(ctx: CommandContext, expected: 'freeze' | 'thaw'): Promise<number> {
   const path = ctx.env.GITHUB_EVENT_PATH;
   if (!path) throw new UsageError('--from-issue needs GITHUB_EVENT_PATH (set by GitHub Actions on an `issues` event)');
@@ -170,44 +187,137 @@ async function fromIssue(ctx: CommandContext, expected: 'freeze' | 'thaw'): Prom
     ctx.err(`copydesk ${expected}: cannot read the event payload at ${path}: ${(e as Error).message}\n`);
     return 2;
   }
-  const intent: IssueIntent = readIssueEvent(payload);
-  if (intent.kind === 'invalid') {
-    ctx.err(`copydesk ${expected}: ${intent.error}\n`);
+  const request = readIssueRequest(payload);
+  if (request.kind === 'invalid') {
+    ctx.err(`copydesk ${expected}: ${request.error}\n`);
     return 2;
   }
-  if (intent.kind === 'ignore') {
-    ctx.out(`Nothing to do: ${intent.why}.\n`);
+  if (request.kind === 'ignore') {
+    ctx.out(`Nothing to do: ${request.why}.\n`);
     return 0;
   }
-  if (intent.kind !== expected) {
-    ctx.out(`Nothing to do: this event asks to ${intent.kind}, and this step only does ${expected}.\n`);
+  // The freeze step handles freezes and updates (opened, labeled, reopened, edited); the thaw step thaws (closed, unlabeled).
+  const step = request.kind === 'thaw' ? 'thaw' : 'freeze';
+  if (step !== expected) {
+    ctx.out(`Nothing to do: this event asks to ${request.kind}, and this step only does ${expected}.\n`);
     return 0;
   }
   const gh = githubFromEnv(ctx.env);
-  if (!gh.ok) {
-    // The freeze itself does not need GitHub; only the confirmation comment does.
-    ctx.err(`copydesk ${expected}: cannot comment on issue #${intent.issue}: ${gh.error}\n`);
+  const target = gh.ok ? { gh, number: request.issue } : null;
+  // Only the sender's permission on the repository counts (src/github/team-member.ts).
+  let access: SenderAccess;
+  if (!gh.ok) access = { status: 'unknown', error: `GitHub cannot be asked: ${gh.error}` };
+  else {
+    const timeoutMs = lookupTimeout(ctx);
+    const member = await teamMember(gh.octokit, gh.owner, gh.repo, request.sender, timeoutMs ? { timeoutMs } : {});
+    access = !member.ok ? { status: 'unknown', error: member.error } : member.member ? { status: 'team', role: member.role } : { status: 'outsider', role: member.role };
   }
-  const target = gh.ok ? { gh, number: intent.issue } : null;
-  if (intent.kind === 'thaw') return doThaw(ctx, { by: intent.by, at: ctx.now, issue: intent.issue }, target);
-
-  if (!intent.trusted) {
-    if (!gh.ok) {
-      ctx.err(`copydesk freeze: @${intent.by} is not known to be on the team and GitHub cannot be asked; not freezing. A team member can add the \`freeze\` label.\n`);
-      return 1;
-    }
-    const member = await teamMember(gh.octokit, gh.owner, gh.repo, intent.by);
-    if (member.ok && !member.member) {
-      const text = `@${intent.by} opened this freeze issue but has no write or triage access to ${gh.owner}/${gh.repo} (role: ${member.role}), so publishing was **not** frozen. A team member can freeze it by removing and re-adding the \`freeze\` label, or with \`copydesk freeze\`.`;
-      ctx.out(`${text}\n`);
-      if (target) await comment(ctx, target, text);
+  const intent = decideIssueEvent(request, access);
+  switch (intent.kind) {
+    case 'refuse':
+      return refuse(ctx, intent.request, intent.access, target);
+    case 'thaw':
+      return doThaw(ctx, { by: intent.by, at: ctx.now, issue: intent.issue }, target);
+    case 'update':
+      return doUpdate(ctx, { issue: intent.issue, reason: intent.reason || `see issue #${intent.issue}`, terms: intent.terms, tags: intent.tags, by: intent.by, at: ctx.now }, target);
+    case 'freeze':
+      return doFreeze(ctx, { reason: intent.reason || `see issue #${intent.issue}`, by: intent.by, at: ctx.now, terms: intent.terms, tags: intent.tags, source: 'issue', issue: intent.issue }, target);
+    default:
       return 0;
-    }
-    // Cannot tell (GitHub error): a wrong freeze costs a delay, a missing one can cost much more.
-    if (!member.ok) ctx.err(`copydesk freeze: ${member.error}; freezing anyway (fail safe).\n`);
   }
-  const reason = intent.reason || `see issue #${intent.issue}`;
-  return doFreeze(ctx, { reason, by: intent.by, at: ctx.now, terms: intent.terms, tags: intent.tags, source: 'issue', issue: intent.issue }, target);
+}
+
+async function doUpdate(ctx: CommandContext, req: UpdateRequest, issue: IssueTarget | null): Promise<number> {
+  let outcome: UpdateOutcome | undefined;
+  let store: StateStore;
+  try {
+    store = await openCrisisStore(ctx);
+    await store.update(`freeze: issue #${req.issue} updated: ${short(req.reason)} (by ${req.by})`, updateChange(req, (o) => (outcome = o)));
+  } catch (e) {
+    if (issue) await comment(ctx, issue, `⚠️ **The change to the freeze was NOT recorded**: ${(e as Error).message}\n\nThe freeze is still in force as it was. Edit the issue again, or re-run the failed workflow.`);
+    ctx.err(`copydesk freeze: the update was NOT recorded: ${(e as Error).message}\nThe freeze is still in force as it was.\n`);
+    return 1;
+  }
+  if (outcome!.status === 'none') {
+    ctx.out(`Nothing to update: issue #${req.issue} holds no active freeze (an edit never starts one: add the \`${FREEZE_LABEL}\` label).\n`);
+    return 0;
+  }
+  if (outcome!.status === 'unchanged') {
+    ctx.out(`Nothing to update: the freeze of issue #${req.issue} already has this reason, terms and tags.\n`);
+    return 0;
+  }
+  const repo = await loadRepo(ctx.root);
+  const { freeze, active } = outcome!;
+  const text = freezeReport({ freeze, already: false, active, held: upcomingHeld(freeze, repo.posts, ctx.now.getTime()), zone: repo.config.timezone, now: ctx.now.getTime(), storeDescription: store.description });
+  const summary = `Updated the freeze of issue #${req.issue} (${outcome!.old.id} → ${freeze.id}); it was: ${outcome!.old.reason}\n${text}`;
+  ctx.out(summary);
+  // Issue text stays inside the fence: inert, no mentions or links.
+  if (issue) await comment(ctx, issue, `✏️ **Freeze updated** by @${req.by}\n\n${fence(summary.trimEnd(), '')}`);
+  return 0;
+}
+
+/** Who recorded this issue's freeze in force now (`@login`), `null` when none, or a stand-in when the state cannot be read. */
+async function heldBy(ctx: CommandContext, issue: number): Promise<string | null> {
+  try {
+    const store = await openCrisisStore(ctx, { readOnly: true });
+    const f = (await readFreezes(store)).find((x) => x.issue === issue);
+    return f ? `@${f.by}` : null;
+  } catch {
+    return 'a team member (if any; the state could not be read)';
+  }
+}
+
+/**
+ * Someone not shown to have write access asked to freeze, thaw or change a freeze: nothing changes.
+ * The issue says so (once per person and kind when they simply lack access, so a stranger cannot
+ * make the bot talk on a loop) and says how a team member confirms. A failed lookup exits 1 so
+ * the run shows red.
+ */
+async function refuse(ctx: CommandContext, request: IssueRequest, access: Exclude<SenderAccess, { status: 'team' }>, target: IssueTarget | null): Promise<number> {
+  const who = `@${request.sender}`;
+  const held = await heldBy(ctx, request.issue);
+  const because = access.status === 'outsider'
+    ? `${who} has no write access to this repository (role: ${access.role})`
+    : `copydesk could not check whether ${who} has write access (${access.error})`;
+  let text: string;
+  if (request.kind === 'freeze') {
+    text = held
+      ? `${because}, so this ${request.action} changes nothing: the freeze recorded by ${held} stays in force as it is.`
+      : `${because}, so publishing was **not** frozen. A team member (write access) can confirm: remove the \`${FREEZE_LABEL}\` label and add it again (the freeze is then recorded as theirs, with this issue's text), or Actions → freeze → Run workflow.`;
+  } else if (request.kind === 'thaw') {
+    if (!held) {
+      ctx.out(`Nothing to do: ${because}, and issue #${request.issue} holds no active freeze.\n`);
+      return access.status === 'unknown' ? 1 : 0;
+    }
+    text = `${because}, so the freeze recorded by ${held} stays **in force**. A team member can thaw it by removing the \`${FREEZE_LABEL}\` label (works on a closed issue too), or Actions → freeze → Run workflow (thaw).`;
+  } else {
+    if (!held) {
+      ctx.out(`Nothing to do: ${because}, and issue #${request.issue} holds no active freeze.\n`);
+      return access.status === 'unknown' ? 1 : 0;
+    }
+    text = `${because}, so this edit does not change the freeze: it keeps the reason, terms and tags ${held} confirmed. A team member can change them by editing the issue.`;
+  }
+  ctx.out(`${text}\n`);
+  if (access.status === 'unknown') ctx.err(`copydesk ${request.kind === 'thaw' ? 'thaw' : 'freeze'}: ${access.error}\n`);
+  if (target) {
+    if (access.status === 'unknown') await comment(ctx, target, `⚠️ ${text}`);
+    else await commentOnce(ctx, target, `refused/${request.kind}/${request.sender}`, text);
+  }
+  return access.status === 'unknown' ? 1 : 0;
+}
+
+/** Comments unless a comment with this marker is already on the issue. */
+async function commentOnce(ctx: CommandContext, target: IssueTarget, name: string, body: string): Promise<void> {
+  const m = markerFor(`freeze:${name.replace(/[^A-Za-z0-9._:/-]+/g, '_').replace(/-{2,}/g, '-')}`.slice(0, 100));
+  if (!m.ok) return comment(ctx, target, body);
+  const { octokit, owner, repo } = target.gh;
+  try {
+    const existing = await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: target.number, per_page: 100 });
+    if (existing.some((c) => typeof c.body === 'string' && c.body.startsWith(m.marker))) return;
+  } catch {
+    // Cannot tell: a second comment is better than none.
+  }
+  await comment(ctx, target, withMarker(m.marker, body));
 }
 
 /** Posts a comment on the issue; a failure is reported and never undoes the freeze or thaw. */

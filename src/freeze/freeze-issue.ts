@@ -21,46 +21,90 @@ export const FREEZE_LABEL = 'freeze';
 /** Longest reason kept (a freeze reason is a sentence, not an essay). */
 export const MAX_REASON = 500;
 
-/** What the `issues` event asks copydesk to do. */
+/** Event actions that can freeze, thaw or change a freeze (the freeze workflow listens to all of them). */
+export const FREEZE_ACTIONS = ['opened', 'labeled', 'unlabeled', 'closed', 'reopened', 'edited'] as const;
+
+/** What an `issues` event would do, before anyone's access is known. */
+export type IssueRequest = {
+  /** `freeze` (opened/labeled/reopened), `thaw` (closed/unlabeled) or `update` (edited: new reason, terms, tags). */
+  kind: 'freeze' | 'thaw' | 'update';
+  /** The event's action, as GitHub sent it. */
+  action: string;
+  /** Issue number (the freeze id becomes `issue-<n>`). */
+  issue: number;
+  /** Who acted: the event's `sender` (never the issue's author). */
+  sender: string;
+  /** Web address of the issue. */
+  url: string;
+  /** Reason, terms and tags as the issue reads now (freeze and update only). */
+  fields?: { reason: string; terms: string[]; tags: string[] };
+};
+
+/** The sender's access, as `GET …/collaborators/{username}/permission` answered (src/github/team-member.ts). */
+export type SenderAccess =
+  /** Write, maintain or admin: may freeze and thaw. */
+  | { status: 'team'; /** GitHub's role name. */ role: string }
+  /** Anything less (triage, read, no access): may not. */
+  | { status: 'outsider'; /** GitHub's role name (`none` for an unknown account). */ role: string }
+  /** The lookup failed (5xx, 403, no answer): treated as "not shown to be on the team". */
+  | { status: 'unknown'; /** What failed. */ error: string };
+
+/** What the `issues` event makes copydesk do, once the sender's access is known. */
 export type IssueIntent =
   | {
       kind: 'freeze';
       /** Issue number (the freeze id becomes `issue-<n>`). */
       issue: number;
-      /** Why, from the form's Reason field (or the title when the body has none). */
+      /** Why, from the form's Reason field (or the title when the body has none), as the issue read when a team member acted. */
       reason: string;
       /** Partial hold terms from the form. */
       terms: string[];
       /** Partial hold tags from the form. */
       tags: string[];
-      /** Who made the freeze effective: the opener, or whoever added the label or reopened it. */
+      /** The team member whose action made the freeze (the sender; never a stranger who wrote the text). */
       by: string;
-      /**
-       * Whether GitHub already vouches for `by`: labelling or reopening someone else's issue needs
-       * triage access; an opener is vouched for by `author_association`. When false, the command
-       * asks GitHub for the person's role before freezing.
-       */
-      trusted: boolean;
       /** Web address of the issue. */
       url: string;
     }
-  | { kind: 'thaw'; /** Issue number. */ issue: number; /** Who closed it. */ by: string; /** Web address. */ url: string }
+  | { kind: 'thaw'; /** Issue number. */ issue: number; /** The team member who closed it or removed the label. */ by: string; /** Web address. */ url: string }
+  | {
+      kind: 'update';
+      /** Issue number whose active freeze is replaced by one with the new text. */
+      issue: number;
+      /** New reason. */
+      reason: string;
+      /** New terms. */
+      terms: string[];
+      /** New tags. */
+      tags: string[];
+      /** The team member who edited the issue. */
+      by: string;
+      /** Web address. */
+      url: string;
+    }
+  /** The sender is not shown to have write access: nothing changes; `request` says what was asked. */
+  | { kind: 'refuse'; /** What the event asked for. */ request: IssueRequest; /** Why: no access, or the lookup failed. */ access: Exclude<SenderAccess, { status: 'team' }> }
   /** Nothing to do (not a freeze issue, another label added…); `why` is printed. */
   | { kind: 'ignore'; why: string }
   /** The payload is not an `issues` event copydesk can read. */
   | { kind: 'invalid'; error: string };
 
-const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
-
 interface IssuesPayload {
   action?: unknown;
-  issue?: { number?: unknown; title?: unknown; body?: unknown; html_url?: unknown; labels?: unknown; user?: { login?: unknown }; author_association?: unknown };
+  issue?: { number?: unknown; title?: unknown; body?: unknown; html_url?: unknown; labels?: unknown; user?: { login?: unknown } };
   label?: { name?: unknown };
+  changes?: { title?: unknown; body?: unknown };
   sender?: { login?: unknown };
 }
 
-/** Decides what an `issues` event means for the freeze. Pure. */
-export function readIssueEvent(payload: unknown): IssueIntent {
+const isFreezeLabel = (name: unknown) => String(name ?? '').toLowerCase() === FREEZE_LABEL;
+
+/**
+ * Step 1, pure: what the event would do if its sender were on the team. `author_association` and
+ * "the label was added" are not read: GitHub adds a form's label on the opener's behalf, so both
+ * say nothing about who may freeze. Only the sender's permission does (step 2).
+ */
+export function readIssueRequest(payload: unknown): IssueRequest | Extract<IssueIntent, { kind: 'ignore' | 'invalid' }> {
   const p = (payload ?? {}) as IssuesPayload;
   const issue = p.issue;
   if (typeof p.action !== 'string' || !issue || typeof issue.number !== 'number') {
@@ -68,27 +112,58 @@ export function readIssueEvent(payload: unknown): IssueIntent {
   }
   const number = issue.number;
   const url = typeof issue.html_url === 'string' ? issue.html_url : `#${number}`;
+  const sender = typeof p.sender?.login === 'string' && p.sender.login !== '' ? p.sender.login : null;
+  if (!sender) return { kind: 'invalid', error: `the event for issue #${number} has no \`sender.login\`: cannot tell who acted` };
   const labels = Array.isArray(issue.labels) ? issue.labels.map((l) => (typeof l === 'string' ? l : String((l as { name?: unknown })?.name ?? ''))) : [];
-  if (!labels.some((l) => l.toLowerCase() === FREEZE_LABEL)) return { kind: 'ignore', why: `issue #${number} has no \`${FREEZE_LABEL}\` label` };
-  const sender = typeof p.sender?.login === 'string' ? p.sender.login : 'unknown';
-  const opener = typeof issue.user?.login === 'string' ? issue.user.login : sender;
-  const openerTrusted = TRUSTED_ASSOCIATIONS.has(String(issue.author_association ?? '').toUpperCase());
+  const labelled = labels.some(isFreezeLabel);
+  const base = { action: p.action, issue: number, sender, url };
+  const fields = () => formFields(issue.title, issue.body);
 
   switch (p.action) {
-    case 'closed':
-      return { kind: 'thaw', issue: number, by: sender, url };
     case 'labeled':
-      if (String(p.label?.name ?? '').toLowerCase() !== FREEZE_LABEL) return { kind: 'ignore', why: `label "${String(p.label?.name ?? '')}" is not \`${FREEZE_LABEL}\`` };
-      // Only people with triage access or more can add labels.
-      return { kind: 'freeze', issue: number, ...formFields(issue.title, issue.body), by: sender, trusted: true, url };
+      if (!isFreezeLabel(p.label?.name)) return { kind: 'ignore', why: `label "${String(p.label?.name ?? '')}" is not \`${FREEZE_LABEL}\`` };
+      return { kind: 'freeze', ...base, fields: fields() };
+    case 'unlabeled':
+      // The payload lists the labels after the removal: the removed one is in `label`.
+      if (!isFreezeLabel(p.label?.name)) return { kind: 'ignore', why: `label "${String(p.label?.name ?? '')}" is not \`${FREEZE_LABEL}\`` };
+      return { kind: 'thaw', ...base };
     case 'opened':
-      return { kind: 'freeze', issue: number, ...formFields(issue.title, issue.body), by: opener, trusted: openerTrusted, url };
     case 'reopened':
-      // Reopening someone else's issue needs triage access; the opener may reopen their own.
-      return { kind: 'freeze', issue: number, ...formFields(issue.title, issue.body), by: sender, trusted: sender !== opener || openerTrusted, url };
+      if (!labelled) return { kind: 'ignore', why: `issue #${number} has no \`${FREEZE_LABEL}\` label` };
+      return { kind: 'freeze', ...base, fields: fields() };
+    case 'closed':
+      if (!labelled) return { kind: 'ignore', why: `issue #${number} has no \`${FREEZE_LABEL}\` label` };
+      return { kind: 'thaw', ...base };
+    case 'edited':
+      if (!labelled) return { kind: 'ignore', why: `issue #${number} has no \`${FREEZE_LABEL}\` label` };
+      // Only an edit of the text (body) changes a freeze: whoever edits the body has it in front of
+      // them, so a team member's edit endorses all of it. A title-only edit by a team member must
+      // not quietly adopt what a stranger wrote into the body since.
+      if (p.changes?.body === undefined) return { kind: 'ignore', why: 'the edit did not change the issue text (only the body holds the reason, terms and tags)' };
+      return { kind: 'update', ...base, fields: fields() };
     default:
       return { kind: 'ignore', why: `action "${p.action}" does not freeze or thaw` };
   }
+}
+
+/**
+ * Step 2, pure: the request and the sender's access in, what to do out. Only a team member's
+ * action freezes, thaws or changes a freeze; everyone else's (and anyone's when the lookup failed)
+ * changes nothing. Text written by a stranger becomes a freeze's reason, terms and tags only when a
+ * team member acts on the issue (labels, reopens or edits it), and is then recorded as theirs.
+ */
+export function decideIssueEvent(request: IssueRequest, access: SenderAccess): IssueIntent {
+  if (access.status !== 'team') return { kind: 'refuse', request, access };
+  const { issue, sender: by, url } = request;
+  if (request.kind === 'thaw') return { kind: 'thaw', issue, by, url };
+  const f = request.fields ?? { reason: '', terms: [], tags: [] };
+  return { kind: request.kind, issue, reason: f.reason, terms: f.terms, tags: f.tags, by, url };
+}
+
+/** Both steps at once, for callers that already know the sender's access. Pure. */
+export function readIssueEvent(payload: unknown, access: SenderAccess): IssueIntent {
+  const request = readIssueRequest(payload);
+  return request.kind === 'ignore' || request.kind === 'invalid' ? request : decideIssueEvent(request, access);
 }
 
 /** The form's answers, keyed by heading. */

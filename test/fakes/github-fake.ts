@@ -186,6 +186,13 @@ export class GitHubFake {
   readonly rulesets: Ruleset[] = [];
   readonly environments = new Map<string, Environment>();
   workflowPermissions = { default_workflow_permissions: 'write', can_approve_pull_request_reviews: true };
+  // ---- repository permissions (freeze authority; see the block "Repository permissions" below) ----
+  /** Login (lower case) → repository role: admin, maintain, write, triage, read, a custom role, or `none` (an account with no access). Accounts not listed do not exist (404). */
+  readonly roles = new Map<string, string>();
+  /** Custom role name → its base role (GitHub reports the base as the legacy `permission`). */
+  readonly customRoles = new Map<string, string>();
+  /** Requests matching one of these are never answered (a hung GitHub; the client must time out). */
+  readonly stalls: { method: string; path: RegExp }[] = [];
 
   private seq = 0;
   private nextNumber = 1;
@@ -394,6 +401,7 @@ export class GitHubFake {
       return send(res, 401, { message: 'Requires authentication', documentation_url: DOCS, status: '401' });
     }
 
+    if (this.stalls.some((f) => f.method === method && f.path.test(path))) return; // answered never (see `stalls`)
     const failure = this.failures.find((f) => f.method === method && f.path.test(path));
     if (failure) {
       failure.times = (failure.times ?? 1) - 1;
@@ -428,6 +436,7 @@ export class GitHubFake {
     const repoRoot = `/repos/${this.owner}/${this.repo}`;
 
     if (method === 'GET' && n === 0) return ok(this.repoJson());
+    if (n === 3 && s[0] === 'collaborators' && s[2] === 'permission') return this.permissionRoute(method, s[1]!);
 
     // Commits
     if (method === 'GET' && n === 1 && s[0] === 'commits') return this.listCommits(q, repoRoot);
@@ -783,6 +792,46 @@ export class GitHubFake {
   }
 
   // ---- JSON shapes ------------------------------------------------------------------------
+
+  // ---- Repository permissions (freeze authority) -------------------------------------------------
+  // GET /repos/{o}/{r}/collaborators/{username}/permission
+  // https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user
+  // `permission` is the legacy base role (admin, write, read, none: maintain → write, triage → read,
+  // a custom role → its base); `role_name` the full role; `user.permissions` the hash. An existing
+  // account without access to this public repository reads as `read` (anyone can read it); an
+  // account that does not exist is 404.
+
+  /** The answer GitHub gives for `login` (exposed so the issue-event model computes `author_association` the same way). */
+  roleOf(login: string): string | undefined {
+    return this.roles.get(login.toLowerCase());
+  }
+
+  private permissionRoute(method: string, login: string): Reply {
+    if (method !== 'GET') throw this.violation(method, `/repos/${this.owner}/${this.repo}/collaborators/${login}/permission`);
+    const role = this.roleOf(login);
+    if (role === undefined) throw notFound();
+    const LEGACY: Record<string, string> = { admin: 'admin', maintain: 'write', write: 'write', triage: 'read', read: 'read', none: 'read' };
+    const base = this.customRoles.get(role) ?? role;
+    const permission = LEGACY[base] ?? 'read';
+    const roleName = role === 'none' ? 'read' : role;
+    const rank = ['read', 'triage', 'write', 'maintain', 'admin'].indexOf(base === 'none' ? 'read' : base);
+    const permissions = { admin: rank >= 4, maintain: rank >= 3, push: rank >= 2, triage: rank >= 1, pull: true };
+    return ok({ permission, role_name: roleName, user: { ...(userJson({ login, type: 'User' }) as object), permissions, role_name: roleName } });
+  }
+
+  /** The issue as the REST API and webhook payloads show it (for the issue-event model). */
+  issuePayload(number: number): Record<string, unknown> {
+    const issue = this.issues.get(number);
+    if (!issue) throw new Error(`github-fake: no issue #${number}`);
+    return this.issueJson(issue) as Record<string, unknown>;
+  }
+
+  /** Creates an issue as `author` (an issue form submitted in the browser; not through the token). */
+  createIssueAs(author: FakeUser, title: string, body: string, labels: string[]): number {
+    const issue: Issue = { number: this.nextNumber++, title, body, state: 'open', state_reason: null, labels: this.ensureLabels(labels), user: author, seq: this.tick() };
+    this.issues.set(issue.number, issue);
+    return issue.number;
+  }
 
   private repoJson(): unknown {
     return {

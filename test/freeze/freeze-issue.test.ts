@@ -26,6 +26,9 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => {
   gh = await startGitHubFake();
   front = await startWorkflowsFake({ upstream: gh.baseUrl, owner: gh.owner, repo: gh.repo });
+  // The team: only write access or more may freeze and thaw (asked from GitHub for every sender).
+  front.roles.set('ola', 'write');
+  front.roles.set('piotr', 'maintain');
   ({ root, cleanup } = await tempRepo({
     'posts/promo.md': postFile({ id: 'promo', publish_at: '2027-03-15 10:00', tags: ['promo'] }, 'Cakes half price!'),
     'posts/plain.md': postFile({ id: 'plain', publish_at: '2027-03-15 11:00' }, 'Rye bread is back.'),
@@ -105,7 +108,7 @@ describe('freeze from an issue', () => {
     expect(log.map((e) => `${e.action}:${e.by ?? e.freeze.by}`)).toEqual(['freeze:ola', 'thaw:piotr']);
   });
 
-  it('opened by someone without write or triage access: nothing frozen, and the issue says how a team member can freeze', async () => {
+  it('opened by someone without write access: nothing frozen, and the issue says how a team member can freeze', async () => {
     const body = FORM_BODY('lol stop posting');
     const n = await openIssue('Freeze: now', body);
     const run = context(root, '2027-03-15T08:00:00Z', await event('opened', { number: n, title: 'Freeze: now', body, author: 'mallory', association: 'NONE' }, 'mallory'));
@@ -113,17 +116,18 @@ describe('freeze from an issue', () => {
     expect(await readFreezes(store())).toEqual([]);
     expect(commentsOn(n)).toHaveLength(1);
     expect(commentsOn(n)[0]).toContain('publishing was **not** frozen');
-    expect(commentsOn(n)[0]).toContain('re-adding the `freeze` label');
+    expect(commentsOn(n)[0]).toContain('remove the `freeze` label and add it again');
     expect(front.handled.map((r) => r.path)).toEqual(['/repos/acme/social/collaborators/mallory/permission']);
   });
 
-  it('opened by a triager GitHub does not list as a collaborator: asks GitHub for the role, then freezes', async () => {
+  it('opened by a triager: triage does not count (freezing changes what is published, like a merge)', async () => {
     front.roles.set('tom', 'triage');
     const body = FORM_BODY('Oven fire, shop closed today.');
     const n = await openIssue('Freeze: fire', body);
-    const run = context(root, '2027-03-15T08:00:00Z', await event('opened', { number: n, title: 'Freeze: fire', body, author: 'tom', association: 'CONTRIBUTOR' }, 'tom'));
+    const run = context(root, '2027-03-15T08:00:00Z', await event('opened', { number: n, title: 'Freeze: fire', body, author: 'tom', association: 'COLLABORATOR' }, 'tom'));
     expect(await freezeCommand(['--from-issue'], run.ctx)).toBe(0);
-    expect((await readFreezes(store())).map((f) => [f.by, f.reason])).toEqual([['tom', 'Oven fire, shop closed today.']]);
+    expect(await readFreezes(store())).toEqual([]);
+    expect(commentsOn(n)[0]).toContain('@tom has no write access to this repository (role: triage)');
   });
 
   it('untrusted title and body stay data: recorded verbatim, never run', async () => {
