@@ -92,7 +92,7 @@ export async function readMediaFile(root: string, repoPath: string, maxBytes: nu
   if (!opened.ok) return opened;
   const { handle, size } = opened;
   try {
-    if (size > maxBytes) return tooLarge(repoPath, size, maxBytes);
+    if (size > maxBytes) return tooLargeRefusal(repoPath, size, maxBytes);
     const buf = Buffer.alloc(Math.min(size, maxBytes) + 1);
     let n = 0;
     for (;;) {
@@ -101,7 +101,7 @@ export async function readMediaFile(root: string, repoPath: string, maxBytes: nu
       n += bytesRead;
       if (n >= buf.length) break;
     }
-    if (n > maxBytes) return tooLarge(repoPath, n, maxBytes);
+    if (n > maxBytes) return tooLargeRefusal(repoPath, n, maxBytes);
     return { ok: true, repoPath, size: n, bytes: new Uint8Array(buf.buffer, buf.byteOffset, n) };
   } catch (e) {
     return unreadable(repoPath, e);
@@ -181,7 +181,8 @@ function notAFile(repoPath: string, s: Stats): MediaRefusal {
   return { ok: false, code: 'not-a-file', reason: `media path ${repoPath} is ${kind}, not an image file`, fix: 'Point `path` at an image file.' };
 }
 
-function tooLarge(repoPath: string, size: number, max: number): MediaRefusal {
+/** The refusal for a file of `size` bytes over `max` (also for callers that measured it with `inspectMediaFile`). */
+export function tooLargeRefusal(repoPath: string, size: number, max: number): MediaRefusal {
   return { ok: false, code: 'too-large', size, reason: `media file ${repoPath} is ${formatBytes(size)}; at most ${formatBytes(max)} is read`, fix: `Compress or resize it below ${formatBytes(max)}.` };
 }
 
