@@ -183,7 +183,9 @@ function notAFile(repoPath: string, s: Stats): MediaRefusal {
 
 /** The refusal for a file of `size` bytes over `max` (also for callers that measured it with `inspectMediaFile`). */
 export function tooLargeRefusal(repoPath: string, size: number, max: number): MediaRefusal {
-  return { ok: false, code: 'too-large', size, reason: `media file ${repoPath} is ${formatBytes(size)}; at most ${formatBytes(max)} is read`, fix: `Compress or resize it below ${formatBytes(max)}.` };
+  // Exact bytes when rounding would show the file and the limit as the same number.
+  const [a, b] = formatBytes(size) === formatBytes(max) ? [exactBytes(size), exactBytes(max)] : [formatBytes(size), formatBytes(max)];
+  return { ok: false, code: 'too-large', size, reason: `media file ${repoPath} is ${a}; at most ${b} is read`, fix: `Compress or resize it below ${b}.` };
 }
 
 function unreadable(repoPath: string, e: unknown): MediaRefusal {
@@ -193,5 +195,9 @@ function unreadable(repoPath: string, e: unknown): MediaRefusal {
 
 /** Sizes for people: MB above a million bytes, else exact bytes. */
 export function formatBytes(n: number): string {
-  return n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)} MB` : `${n.toLocaleString('en-US')} bytes`;
+  return n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)} MB` : exactBytes(n);
+}
+
+function exactBytes(n: number): string {
+  return `${n.toLocaleString('en-US')} bytes`;
 }
