@@ -193,8 +193,9 @@ function unreadable(repoPath: string, e: unknown): MediaRefusal {
   return { ok: false, code: 'unreadable', reason: `media file ${repoPath} cannot be read (${code})`, fix: 'Check that the file exists and is readable.' };
 }
 
-/** Sizes for people: MB above a million bytes, else exact bytes. */
+/** Sizes for people: GB, MB above a million bytes, else exact bytes. */
 export function formatBytes(n: number): string {
+  if (n >= 1_000_000_000) return `${(n / 1_000_000_000).toFixed(1)} GB`;
   return n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)} MB` : exactBytes(n);
 }
 
