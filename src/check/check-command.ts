@@ -133,14 +133,19 @@ async function check(ctx: CommandContext, o: CheckRun): Promise<number> {
     touched.push(...diff.files);
     const existing: string[] = [];
     for (const f of changedPostFiles(diff.files)) if ((await stat(join(root, f)).catch(() => undefined))?.isFile()) existing.push(f);
+    // Posts whose media changed (an image swapped, renamed, deleted or turned into a symlink) are
+    // checked as changed posts: the media is part of what the second reader approves.
+    const viaMedia = (await postsUsingChangedMedia(root, config, diff.files)).filter((f) => !existing.includes(f));
+    existing.push(...viaMedia);
     changed = new Set([...(changed ?? []), ...existing]);
+    const because = viaMedia.length ? ` (${viaMedia.length} because a media file they use changed)` : '';
     if (!o.positionals.length) {
       if (affectsAllPosts(diff.files)) {
         files = undefined;
-        notes.push(`${CONFIG_FILE}, src/ or package*.json changed since ${o.base}: every post is checked; only the ${existing.length} post file(s) changed here must be in the future`);
+        notes.push(`${CONFIG_FILE}, src/ or package*.json changed since ${o.base}: every post is checked; only the ${existing.length} post file(s) changed here must be in the future${because}`);
       } else {
         files = existing;
-        notes.push(`${existing.length} post file(s) changed since ${o.base}`);
+        notes.push(`${existing.length} post file(s) changed since ${o.base}${because}`);
       }
     }
   }
@@ -178,6 +183,19 @@ async function check(ctx: CommandContext, o: CheckRun): Promise<number> {
 /** A playbook page (not a holding statement, which is checked as a post). */
 function isPlaybookPage(file: string): boolean {
   return file.startsWith('playbook/') && file.endsWith('.md') && !file.startsWith('playbook/holding/') && !file.endsWith('README.md');
+}
+
+/**
+ * Post and holding-statement files that reference a changed path other than a post file. Parses
+ * every post only when such a path exists (a PR changing only posts pays nothing).
+ */
+async function postsUsingChangedMedia(root: string, config: Config, files: readonly string[]): Promise<string[]> {
+  const [{ changedPostFiles, postsReferencingMedia }, { loadPosts }] = await Promise.all([import('./changed-files.ts'), import('../post/load-posts.ts')]);
+  const posts = new Set(changedPostFiles(files));
+  const others = files.filter((f) => !posts.has(f));
+  if (!others.length) return [];
+  const [p, h] = await Promise.all([loadPosts(root, config), loadPosts(root, config, undefined, 'holding')]);
+  return postsReferencingMedia([...p.posts, ...h.posts], others);
 }
 
 /**

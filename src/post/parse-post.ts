@@ -10,6 +10,7 @@ import { diag, type Diagnostic } from '../diagnostic/diagnostic.ts';
 import { FieldReader, isRecord } from '../diagnostic/fields.ts';
 import { parseYamlWithPositions } from '../diagnostic/yaml-source.ts';
 import type { Network } from '../publish/channel.ts';
+import { resolveMediaPath } from './media-file.ts';
 import { POST_FIELDS, type Ignore, type Post, type PostMedia, type PostPart } from './post.ts';
 import { isValidZone, parseInstant } from './time.ts';
 
@@ -158,10 +159,9 @@ export function parsePost({ file, root, bytes, config, kind = 'post' }: ParseInp
       const alt = r.string(item, 'alt', p, 'alt-text') ?? '';
       const part = r.number(item, 'part', p, 'media', 1) ?? 1;
       if (!path) return void r.error(p, 'media', `media item ${i + 1} has no \`path\``, 'Add `path:` relative to this post file.');
-      const repoPath = posix.normalize(posix.join(posix.dirname(file), path.replaceAll('\\', '/')));
-      if (posix.isAbsolute(path) || repoPath === '..' || repoPath.startsWith('../')) {
-        return void r.error([...p, 'path'], 'media', `media path "${path}" points outside the repository`, 'Put the file inside the repository (e.g. posts/media/) and give its path relative to this post.');
-      }
+      const resolved = resolveMediaPath(file, path);
+      if (!resolved.ok) return void r.error([...p, 'path'], 'media', resolved.reason, resolved.fix);
+      const { repoPath } = resolved;
       if (part > parts.length || !Number.isInteger(part)) r.error([...p, 'part'], 'media', `media item ${i + 1} is attached to part ${part}, but the thread has ${parts.length} part(s)`, `Use a part number from 1 to ${parts.length}.`);
       media.push({ path, repoPath, absPath: posix.join(root.replaceAll('\\', '/'), repoPath), alt, part: Math.min(part, parts.length) - 1, line: y.at(p).line });
     });

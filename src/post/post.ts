@@ -9,7 +9,10 @@ import type { Network } from '../publish/channel.ts';
 export interface PostMedia {
   /** Path as written in the front-matter, relative to the post file. */
   path: string;
-  /** Repository-relative path (forward slashes), checked to stay inside the repository. */
+  /**
+   * Repository-relative path (forward slashes), from `resolveMediaPath` (./media-file.ts): never
+   * outside the repository or in `.git`. Read its bytes only with `readMediaFile`.
+   */
   repoPath: string;
   /** Absolute path on disk. */
   absPath: string;

@@ -10,7 +10,6 @@
  * - app passwords and createSession limits (30 per 5 min, 300 per day per account):
  *   https://docs.bsky.app/docs/advanced-guides/rate-limits — so we log in lazily, once per channel.
  */
-import { readFile } from 'node:fs/promises';
 import { AtpAgent } from '@atproto/api';
 import type { AppBskyEmbedImages, AppBskyFeedPost } from '@atproto/api';
 import { aspectRatioOf } from './bluesky-aspect-ratio.ts';
@@ -116,7 +115,7 @@ export function createBlueskyChannel(opts: BlueskyChannelOptions): Channel {
     async send(part) {
       const rkey = keyOrError(part);
       if (typeof rkey !== 'string') return { status: 'failed', error: rkey.error, action: rkey.action };
-      const local = await checkLocally(part);
+      const local = checkLocally(part);
       if (!local.ok) return local.result;
 
       const s = await session();
@@ -133,7 +132,7 @@ export function createBlueskyChannel(opts: BlueskyChannelOptions): Channel {
           images.push({ image: res.data.blob, alt: media.alt, ...(aspectRatio ? { aspectRatio } : {}) });
         } catch (err) {
           // An uploaded blob is invisible until a post references it: every failure here is "not sent".
-          return notSentFromProblem(problem(err, `uploadBlob (${media.absPath})`), 'nothing was published');
+          return notSentFromProblem(problem(err, `uploadBlob (${media.repoPath})`), 'nothing was published');
         }
       }
 
@@ -199,7 +198,7 @@ type LocalCheck =
   | { ok: false; result: Extract<SendResult, { status: 'failed' }> };
 
 /** Everything that can be checked without the network: dates, reply refs, image files and sizes. */
-async function checkLocally(part: OutgoingPart): Promise<LocalCheck> {
+function checkLocally(part: OutgoingPart): LocalCheck {
   const where = `${part.postId} part ${part.part + 1}`;
   const fail = (error: string, action: string): LocalCheck => ({ ok: false, result: { status: 'failed', error, action } });
   if (Number.isNaN(part.now.getTime())) return fail(`${where}: the send time is not a valid date`, 'Report this: the publisher passed an invalid clock value.');
@@ -214,17 +213,13 @@ async function checkLocally(part: OutgoingPart): Promise<LocalCheck> {
     }
     reply = { root: { uri: root.uri, cid: root.cid }, parent: { uri: part.parent.uri, cid: part.parent.cid } };
   }
+  // The bytes were read by the publisher through the one media reader; the channel never opens files.
   const files: Uint8Array[] = [];
   for (const media of part.media) {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(media.absPath);
-    } catch (err) {
-      return fail(`${where}: cannot read image ${media.absPath}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'Restore the image file or remove it from the post.');
-    }
+    const bytes = media.bytes;
     if (bytes.byteLength > MAX_IMAGE_BYTES) {
       return fail(
-        `${where}: image ${media.absPath} is ${bytes.byteLength} bytes; Bluesky accepts at most ${MAX_IMAGE_BYTES}`,
+        `${where}: image ${media.repoPath} is ${bytes.byteLength} bytes; Bluesky accepts at most ${MAX_IMAGE_BYTES}`,
         'Make the image smaller (resize it or save it as JPEG/WebP) and publish again.',
       );
     }

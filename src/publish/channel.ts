@@ -19,10 +19,17 @@ export interface SentRef {
   url?: string;
 }
 
-/** One media attachment, already checked to exist inside the repository. */
+/**
+ * One media attachment, already read by the one media reader (src/post/media-file.ts, through
+ * ./outgoing-media.ts): channels send `bytes` and never open files themselves.
+ */
 export interface OutgoingMedia {
-  /** Absolute path of the file on disk. */
+  /** Repository path of the file (for messages and the file name a network shows). */
+  repoPath: string;
+  /** Absolute path of the file on disk (for messages; never read by a channel). */
   absPath: string;
+  /** The file's content, read once within the network's size limit: exactly what is uploaded. */
+  bytes: Uint8Array;
   /** Alt text (Bluesky `alt`, Mastodon `description`). */
   alt: string;
   /** MIME type, e.g. `image/png`. */
@@ -41,7 +48,7 @@ export interface OutgoingPart {
   text: string;
   /** BCP 47 language of the text. */
   lang: string;
-  /** Media attached to this part (at most 4). */
+  /** Media attached to this part (at most 4); empty for a read-back (`find` never looks at media). */
   media: OutgoingMedia[];
   /** Part 0's ref when this is a reply in a thread (Bluesky `reply.root`). */
   root?: SentRef;

@@ -6,8 +6,7 @@
  * with `url: null` while it is processed in the background; `GET /api/v1/media/:id` then answers
  * 206 until processing ends and 200 with the `url` after (https://docs.joinmastodon.org/methods/media/).
  */
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { posix } from 'node:path';
 import type { OutgoingMedia } from './channel.ts';
 import { mastodonRequest } from './mastodon-http.ts';
 import type { SendFailure } from './mastodon-outcome.ts';
@@ -30,19 +29,9 @@ function attachment(json: unknown): { id: string; url: string | null } | undefin
 
 /** Upload `media` with its alt text as `description`, then poll until processed (bounded). */
 export async function uploadMastodonMedia(session: MastodonSession, media: OutgoingMedia): Promise<MediaUploadResult> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(media.absPath);
-  } catch (err) {
-    const reason = err instanceof Error && 'code' in err ? String((err as { code: unknown }).code) : 'unreadable';
-    return {
-      status: 'failed',
-      error: `media file ${media.absPath} could not be read (${reason})`,
-      action: 'Restore the media file in the repository or remove it from the post, then publish again.',
-    };
-  }
+  // The bytes were read by the publisher through the one media reader; never the file system here.
   const form = new FormData();
-  form.append('file', new File([new Uint8Array(bytes)], basename(media.absPath), { type: media.mime }));
+  form.append('file', new File([media.bytes.slice()], posix.basename(media.repoPath), { type: media.mime }));
   form.append('description', media.alt);
 
   const what = 'POST /api/v2/media';

@@ -21,7 +21,8 @@ export interface OutboxRecord {
   partsTotal: number;
   text: string;
   lang: string;
-  media: { absPath: string; alt: string; mime: string }[];
+  /** The attachments (the outbox records where they are and their size, not their bytes). */
+  media: { repoPath: string; absPath: string; alt: string; mime: string; size: number }[];
   /** Id of the part this one replies to (thread). */
   inReplyTo?: string;
   idempotencyKey: string;
@@ -64,7 +65,8 @@ export function createOutboxChannel(dir: string, network: Network): Channel {
     if (existing.status === 'found') return { status: 'sent', ref: existing.ref };
     const ref = refOf(p);
     const rec: OutboxRecord = {
-      network, postId: p.postId, part: p.part, partsTotal: p.partsTotal, text: p.text, lang: p.lang, media: p.media,
+      network, postId: p.postId, part: p.part, partsTotal: p.partsTotal, text: p.text, lang: p.lang,
+      media: p.media.map((m) => ({ repoPath: m.repoPath, absPath: m.absPath, alt: m.alt, mime: m.mime, size: m.bytes.byteLength })),
       ...(p.parent ? { inReplyTo: p.parent.id } : {}),
       idempotencyKey: p.idempotencyKey, scheduledAt: new Date(p.scheduledAt).toISOString(), writtenAt: p.now.toISOString(),
       ...(p.visibility ? { visibility: p.visibility } : {}),

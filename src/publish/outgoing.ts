@@ -1,9 +1,8 @@
 /** Turning a post's thread part into what a channel sends. The only place `OutgoingPart` is built. */
 import { createHash } from 'node:crypto';
-import { mimeOf } from '../check/lengths.ts';
 import type { Config } from '../config/config.ts';
 import type { Post } from '../post/post.ts';
-import type { Network, OutgoingPart, SentRef } from './channel.ts';
+import type { Network, OutgoingMedia, OutgoingPart, SentRef } from './channel.ts';
 
 /**
  * Deterministic key of one (post, network, part): the same on every run and retry, so Mastodon's
@@ -23,18 +22,18 @@ export interface OutgoingInput {
   config: Config;
   /** The real send time. */
   now: Date;
+  /** The part's media as read by `readPartMedia` (./outgoing-media.ts); omitted for a read-back. */
+  media?: OutgoingMedia[];
 }
 
-export function buildOutgoingPart({ post, network, part, refs, config, now }: OutgoingInput): OutgoingPart {
+export function buildOutgoingPart({ post, network, part, refs, config, now, media = [] }: OutgoingInput): OutgoingPart {
   const out: OutgoingPart = {
     postId: post.id,
     part,
     partsTotal: post.parts.length,
     text: post.parts[part]!.text,
     lang: post.lang,
-    media: post.media
-      .filter((m) => m.part === part)
-      .map((m) => ({ absPath: m.absPath, alt: m.alt, mime: mimeOf(m.path) ?? 'application/octet-stream' })),
+    media,
     idempotencyKey: idempotencyKey(post.id, network, part),
     scheduledAt: post.publishAt!,
     now,

@@ -117,7 +117,7 @@ export const publishCommand: Command = async (args, ctx) => {
     }
 
     const report = await publish({
-      posts, store, channels: setup.channel, config, now: clock, runId, dryRun, log: (l) => out(`${l}\n`),
+      posts, store, channels: setup.channel, config, now: clock, runId, dryRun, log: (l) => out(`${l}\n`), root: ctx.root,
       credentials: setup.credentials, credentialHelp: setup.credentialHelp, redact,
       ...(approve ? { approve } : {}),
     });

@@ -8,9 +8,12 @@
  *      `channel.find` — never resent blind;
  *   2. `intent` is written with a compare-and-swap (`claimPart`): if another run wrote first, it
  *      owns the part;
- *   3. `channel.send`, then the result is recorded (`sent`, `unknown`, `failed` + `retryAt` for
+ *   3. the part's media is read through the one media reader (no symlink, nothing outside the
+ *      repository or in .git, regular files within the network's size limit); a refusal holds the
+ *      post on that network before anything is claimed or sent;
+ *   4. `channel.send`, then the result is recorded (`sent`, `unknown`, `failed` + `retryAt` for
  *      retry, `failed` + `action` for a person).
- * A crash between 2 and 3 leaves the intent: the next run reads back. Channels are built lazily, so
+ * A crash between 2 and 4 leaves the intent: the next run reads back. Channels are built lazily, so
  * an idle tick logs in nowhere and makes no network call.
  */
 import type { Config } from '../config/config.ts';
@@ -24,6 +27,7 @@ import { plan } from '../schedule/plan.ts';
 import type { StateStore } from '../state/store.ts';
 import type { Channel, FindResult, Network, SendResult } from './channel.ts';
 import { buildOutgoingPart } from './outgoing.ts';
+import { checkPostMedia, readPartMedia, rootOfPost, type MediaHold } from './outgoing-media.ts';
 
 /** What the second-reader check answered for a post. */
 export type ApprovalVerdict = { approved: true } | { approved: false; reason: string; action: string };
@@ -57,6 +61,11 @@ export interface PublishOptions {
   redact?: (text: string) => string;
   /** Override of the plan's in-flight window (ms). */
   inFlightMs?: number;
+  /**
+   * Repository root the posts' media paths are relative to (`copydesk publish` passes its root);
+   * default: derived from each post's absolute path.
+   */
+  root?: string;
 }
 
 /** Where a (post, network) ends up in the report. */
@@ -120,6 +129,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
   const sentThisRun = new Map<string, number[]>();
   const recordedNow = new Set<string>();
   const approvals = new Map<string, ApprovalVerdict>();
+  const mediaChecks = new Map<string, Promise<MediaHold | undefined>>();
   const channels = new Map<Network, Channel>();
   let decisions: Decision[] = [];
   let completed = true;
@@ -151,6 +161,21 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
     return v;
   };
 
+  const rootOf = (post: Post) => o.root ?? rootOfPost(post);
+
+  /** Every media file of the post, checked once per (post, network) per run before its first part. */
+  const mediaHoldOf = (post: Post, network: Network): Promise<MediaHold | undefined> => {
+    const k = keyOf(post.id, network);
+    let p = mediaChecks.get(k);
+    if (!p) mediaChecks.set(k, (p = post.media.length ? checkPostMedia(rootOf(post), post, network) : Promise.resolve(undefined)));
+    return p;
+  };
+
+  const holdForMedia = (post: Post, network: Network, hold: MediaHold) => {
+    stopped.set(keyOf(post.id, network), { hold: 'media', reason: redact(hold.reason), action: redact(hold.action) });
+    log(`held ${post.id}: media: ${hold.reason} (${network}; nothing sent)`);
+  };
+
   const record = (events: LedgerEvent[], what: string) =>
     recordEvents(store, events.map((e) => ({ ...e, ...(e.error ? { error: redact(e.error) } : {}), ...(e.action ? { action: redact(e.action) } : {}) })), `publish: ${what} (run ${runId})`);
 
@@ -171,6 +196,12 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
           if (d.kind !== 'send' || !o.approve) continue;
           const v = await approvalOf(postsById.get(d.postId)!);
           if (!v.approved) stopped.set(keyOf(d.postId, d.network), { hold: 'unapproved', reason: v.reason, action: v.action });
+        }
+        for (const d of decisions) {
+          if (d.kind !== 'send' || stopped.has(keyOf(d.postId, d.network))) continue;
+          const post = postsById.get(d.postId)!;
+          const hold = await mediaHoldOf(post, d.network);
+          if (hold) holdForMedia(post, d.network, hold);
         }
         break;
       }
@@ -243,6 +274,12 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       return;
     }
 
+    // Media before anything is claimed: a refused file holds the post, nothing to read back later.
+    const mediaHold = await mediaHoldOf(post, network);
+    if (mediaHold) return holdForMedia(post, network, mediaHold);
+    const media = await readPartMedia(rootOf(post), post, network, part);
+    if (!media.ok) return holdForMedia(post, network, media);
+
     const ch = channelFor(network);
     // The compare-and-swap looks at the post's file in append order; read it the same way here
     // (the merged ledger is sorted by time, which clock skew between machines could reorder).
@@ -254,7 +291,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       return;
     }
 
-    const out = buildOutgoingPart({ post, network, part, refs: d.refs, config, now: o.now() });
+    const out = buildOutgoingPart({ post, network, part, refs: d.refs, config, now: o.now(), media: media.media });
     let result: SendResult;
     try {
       result = await ch.send(out);

@@ -75,7 +75,9 @@ export type HoldCode =
   /** (publisher) This run's send had an unknown outcome; read back on the next run. */
   | 'unknown'
   /** (publisher) Another run claimed the part first. */
-  | 'claimed';
+  | 'claimed'
+  /** (publisher) A media file was refused (symlink, outside the repository or in .git, not a regular file, too large). */
+  | 'media';
 
 export interface Decision {
   /** The post's id. */

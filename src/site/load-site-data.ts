@@ -4,14 +4,15 @@
  * Never throws for anything a user can cause: a broken config, an unreadable post or an
  * unreachable state branch become `problems` / `stateError`, shown on the status page.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandContext } from '../cli/context.ts';
-import { mimeOf } from '../check/lengths.ts';
+import { MEDIA_RULES, mimeOf } from '../check/lengths.ts';
 import { defaultConfig } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { readFreezeLog, readFreezes, type Freeze, type FreezeLogEvent } from '../freeze/freeze-state.ts';
-import type { Diagnostic } from '../diagnostic/diagnostic.ts';
+import { diag, type Diagnostic } from '../diagnostic/diagnostic.ts';
+import { readMediaFile } from '../post/media-file.ts';
 import { duplicateIds, HOLDING_DIR, loadPosts } from '../post/load-posts.ts';
 import type { Post } from '../post/post.ts';
 import type { LedgerEvent } from '../schedule/ledger.ts';
@@ -29,6 +30,8 @@ export interface MediaFile {
   absPath: string;
   /** MIME type from the extension. */
   mime: string;
+  /** The content, read once through the media reader (../post/media-file.ts): what the site serves. */
+  bytes: Uint8Array;
 }
 
 /** A holding statement as its page shows it. */
@@ -41,6 +44,12 @@ export interface SiteHolding {
   sent: { network: string; at: string }[];
 }
 
+/**
+ * The largest image the site copies: the largest any network accepts (MEDIA_RULES). Anything
+ * bigger is refused before it is read, like the publisher does.
+ */
+export const SITE_MEDIA_MAX_BYTES = Math.max(...Object.values(MEDIA_RULES).flatMap((r) => Object.entries(r.types).filter(([t]) => t.startsWith('image/')).map(([, n]) => n)));
+
 export interface LoadedSite {
   data: SiteData;
   /** Holding statements (playbook/holding/), in id order; broken ones are in `problems`. */
@@ -49,7 +58,10 @@ export interface LoadedSite {
   problems: Diagnostic[];
   /** Post files that did not parse; their posts are missing from the calendar. */
   failedFiles: string[];
-  /** Images that exist on disk, to copy into the site. */
+  /**
+   * Images to copy into the site: regular files inside the repository reached without a symlink,
+   * never from .git, within SITE_MEDIA_MAX_BYTES. Refused ones are listed in `problems`.
+   */
   media: MediaFile[];
   /** Where the state was read from (`folder …`, `git branch …`). */
   storeDescription: string;
@@ -103,14 +115,18 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
     stateError = `${(e as Error).message}${warnings.length ? ` (${warnings.join('; ')})` : ''}`;
   }
 
+  // Through the one media reader, as the publisher: a post linking its image to /proc/self/environ
+  // or .git/config must not put that file on a public site either.
   const media: MediaFile[] = [];
-  const wanted = new Map(posts.flatMap((p) => p.media).map((m) => [m.repoPath, m.absPath]));
+  const wanted = new Map<string, { absPath: string; file: string; line: number }>();
+  for (const p of posts) for (const m of p.media) if (!wanted.has(m.repoPath)) wanted.set(m.repoPath, { absPath: m.absPath, file: p.file, line: m.line });
   await Promise.all(
-    [...wanted].map(async ([repoPath, absPath]) => {
+    [...wanted].map(async ([repoPath, { absPath, file, line }]) => {
       const mime = mimeOf(repoPath);
       if (!mime?.startsWith('image/')) return;
-      const s = await stat(absPath).catch(() => undefined);
-      if (s?.isFile()) media.push({ repoPath, absPath, mime });
+      const read = await readMediaFile(root, repoPath, SITE_MEDIA_MAX_BYTES);
+      if (read.ok) media.push({ repoPath, absPath, mime, bytes: read.bytes });
+      else if (read.code !== 'missing') problems.push(diag(file, { line }, 'error', 'media', `${read.reason} (not shown on the site)`, read.fix));
     }),
   );
   media.sort((a, b) => a.repoPath.localeCompare(b.repoPath));

@@ -207,7 +207,7 @@ describe('Bluesky channel against a local PDS', () => {
     const image = png(3, 2);
     const absPath = path.join(mediaDir, 'storefront.png');
     await writeFile(absPath, image);
-    const media: OutgoingMedia[] = [{ absPath, alt: 'Our storefront at dusk, lights on', mime: 'image/png' }];
+    const media: OutgoingMedia[] = [{ repoPath: 'posts/media/storefront.png', absPath, bytes: image, alt: 'Our storefront at dusk, lights on', mime: 'image/png' }];
     const sent = await channel().send(part('image', { text: 'New sign is up!', media }));
     expect(sent.status).toBe('sent');
     if (sent.status !== 'sent') return;
@@ -225,9 +225,8 @@ describe('Bluesky channel against a local PDS', () => {
 
   it('refuses an image over the 2 MB limit before making any request', async () => {
     const absPath = path.join(mediaDir, 'huge.png');
-    await writeFile(absPath, Buffer.alloc(2_000_001));
     const counter = countingFetch();
-    const result = await channel({ fetch: counter.fetch }).send(part('huge', { media: [{ absPath, alt: 'x', mime: 'image/png' }] }));
+    const result = await channel({ fetch: counter.fetch }).send(part('huge', { media: [{ repoPath: 'posts/media/huge.png', absPath, bytes: Buffer.alloc(2_000_001), alt: 'x', mime: 'image/png' }] }));
     expect(result).toMatchObject({ status: 'failed', action: expect.stringContaining('smaller') });
     expect(counter.calls).toEqual([]);
   });

@@ -20,6 +20,7 @@ const HOUR = 60 * 60_000;
 
 let dir: string;
 let photo: string;
+const PHOTO = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 let fake: MastodonFake;
 /** Every result any channel returned in the current test: none may contain the token. */
 let seen: unknown[];
@@ -31,7 +32,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'copydesk-mastodon-'));
   photo = join(dir, 'shop-window.png');
   // The PNG signature and a few bytes: the fake, like Mastodon, goes by the declared MIME type.
-  await writeFile(photo, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+  await writeFile(photo, PHOTO);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -94,7 +95,7 @@ const statusPosts = () => fake.requests.filter((r) => r.method === 'POST' && r.p
 describe('publishing', () => {
   test('text with a photo becomes one public status whose photo carries the alt text', async () => {
     const result = await channel().send(
-      part({ media: [{ absPath: photo, alt: 'Our shop window full of tulips', mime: 'image/png' }] }),
+      part({ media: [{ repoPath: 'posts/media/shop-window.png', absPath: photo, bytes: PHOTO, alt: 'Our shop window full of tulips', mime: 'image/png' }] }),
     );
 
     expect(fake.statuses).toHaveLength(1);
@@ -132,7 +133,7 @@ describe('publishing', () => {
 
   test('an upload still processing (202) is polled until ready before the status is posted', async () => {
     fake.mediaProcessingPolls = 2;
-    const result = await channel().send(part({ media: [{ absPath: photo, alt: 'Tulips', mime: 'image/png' }] }));
+    const result = await channel().send(part({ media: [{ repoPath: 'posts/media/shop-window.png', absPath: photo, bytes: PHOTO, alt: 'Tulips', mime: 'image/png' }] }));
 
     expect(result.status).toBe('sent');
     const mediaGets = fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/media/'));
@@ -152,7 +153,7 @@ describe('publishing', () => {
   test('media that never finishes processing is retried later and posts nothing', async () => {
     fake.mediaProcessingPolls = 10;
     const result = await channel({ mediaPollMax: 3 }).send(
-      part({ media: [{ absPath: photo, alt: 'Tulips', mime: 'image/png' }] }),
+      part({ media: [{ repoPath: 'posts/media/shop-window.png', absPath: photo, bytes: PHOTO, alt: 'Tulips', mime: 'image/png' }] }),
     );
     expect(result.status).toBe('retry');
     expect(fake.statuses).toHaveLength(0);
@@ -234,7 +235,7 @@ describe('when the instance misbehaves', () => {
   });
 
   test('a media file the instance refuses fails with a media action, and no status is posted', async () => {
-    const result = await channel().send(part({ media: [{ absPath: photo, alt: 'x', mime: 'text/plain' }] }));
+    const result = await channel().send(part({ media: [{ repoPath: 'posts/media/shop-window.png', absPath: photo, bytes: PHOTO, alt: 'x', mime: 'text/plain' }] }));
     expect(result).toMatchObject({ status: 'failed', error: expect.stringContaining('File content type is invalid') });
     expect(result.status === 'failed' && result.action).toMatch(/media file/);
     expect(statusPosts()).toHaveLength(0);

@@ -1,12 +1,12 @@
 /**
- * `media` (error): every attached file exists, is a regular file inside the repository even after
- * following symlinks (a link to /etc/passwd or ~/.ssh must never be uploaded), has a type and a
- * size every target network accepts, and no part carries more files than a network allows.
- * Limits: ../lengths.ts MEDIA_RULES.
+ * `media` (error): every attached file is a regular file inside the repository, reached without
+ * any symbolic link (a link to /proc/self/environ, .git/config or a linked folder must never be
+ * uploaded), has a type and a size every target network accepts, and no part carries more files
+ * than a network allows. Files are checked by ../../post/media-file.ts, the reader the publisher
+ * and the site use too. Limits: ../lengths.ts MEDIA_RULES.
  */
-import { realpath, stat } from 'node:fs/promises';
-import { sep } from 'node:path';
 import { diag, type Diagnostic } from '../../diagnostic/diagnostic.ts';
+import { inspectMediaFile } from '../../post/media-file.ts';
 import type { PostMedia } from '../../post/post.ts';
 import { MEDIA_RULES, mimeOf } from '../lengths.ts';
 import type { Rule } from './rule.ts';
@@ -19,25 +19,14 @@ export const mediaRule: Rule = async (post, { root }) => {
   const out: Diagnostic[] = [];
   const err = (m: PostMedia, message: string, fix: string) => out.push(diag(post.file, { line: m.line }, 'error', MEDIA, message, fix));
   if (post.media.length === 0) return out;
-  const realRoot = await realRootOf(root);
-  for (const m of post.media) {
+  for (const [index, m] of post.media.entries()) {
     const name = m.repoPath;
-    let real: string;
-    try {
-      real = await realpath(m.absPath);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') err(m, `media file ${name} does not exist`, `Add the file, or fix \`path: ${m.path}\` (relative to this post: ${post.file}).`);
-      else err(m, `media file ${name} cannot be read (${code ?? 'error'})`, 'Check that the file exists and is readable.');
-      continue;
-    }
-    if (real !== realRoot && !real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) {
-      err(m, `media file ${name} resolves to a file outside the repository (through a symbolic link)`, 'Copy the image into the repository (e.g. posts/media/) instead of linking to it.');
-      continue;
-    }
-    const info = await stat(real);
-    if (!info.isFile()) {
-      err(m, `media path ${name} is not a file`, 'Point `path` at an image file.');
+    const info = await inspectMediaFile(root, m.repoPath);
+    if (!info.ok) {
+      if (info.code === 'missing') err(m, `media file ${name} does not exist`, `Add the file, or fix \`path: ${m.path}\` (relative to this post: ${post.file}).`);
+      else if (info.code === 'not-a-file') err(m, `media path ${name} is not a file`, 'Point `path` at an image file.');
+      // Security refusals name the field: the reviewer must see which entry points where.
+      else err(m, `\`media[${index}].path\`: ${info.reason}`, info.fix);
       continue;
     }
     const mime = mimeOf(m.path);
@@ -67,15 +56,6 @@ export const mediaRule: Rule = async (post, { root }) => {
   }
   return out;
 };
-
-const realRoots = new Map<string, Promise<string>>();
-
-/** The repository root with symlinks resolved (once per root). */
-function realRootOf(root: string): Promise<string> {
-  let p = realRoots.get(root);
-  if (!p) realRoots.set(root, (p = realpath(root).catch(() => root)));
-  return p;
-}
 
 function mb(n: number): string {
   return n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)} MB` : `${Math.ceil(n / 1000)} kB`;

@@ -1,9 +1,10 @@
 /**
  * /media/<repository path>: the images posts attach, copied into the built site so previews show
- * them. Only files a post references and that exist; never anything else from the repository.
+ * them. Only files a post references, as read by the media reader in load-site-data.ts (no
+ * symlinks, nothing outside the repository or in .git, size-limited); this route never reads a
+ * file itself.
  */
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { readFile } from 'node:fs/promises';
 import { getSiteData } from '../../get-site-data.ts';
 import type { MediaFile } from '../../load-site-data.ts';
 
@@ -12,7 +13,4 @@ export const getStaticPaths = (async () => {
   return media.map((file) => ({ params: { path: file.repoPath }, props: { file } }));
 }) satisfies GetStaticPaths;
 
-export const GET: APIRoute<{ file: MediaFile }> = async ({ props }) => {
-  const bytes = await readFile(props.file.absPath);
-  return new Response(bytes, { headers: { 'Content-Type': props.file.mime } });
-};
+export const GET: APIRoute<{ file: MediaFile }> = ({ props }) => new Response(props.file.bytes.slice(), { headers: { 'Content-Type': props.file.mime } });
