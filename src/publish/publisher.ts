@@ -24,6 +24,7 @@ import type { Decision, HoldCode } from '../schedule/plan.ts';
 import { partHash } from '../schedule/part-hash.ts';
 import { plan } from '../schedule/plan.ts';
 import type { StateStore } from '../state/store.ts';
+import { StateRewrittenError } from '../state/store.ts';
 import type { Channel, FindResult, Network, SendResult } from './channel.ts';
 import { buildOutgoingPart } from './outgoing.ts';
 
@@ -98,6 +99,17 @@ export interface PublishReport extends RunCounts {
   waiting: number;
   /** Parts that failed in this run in a way a person must fix. */
   newFailures: number;
+  /** The state's history was rewritten under the publisher: nothing was sent, a person must look. */
+  stateRewritten?: {
+    /** Where the state lives. */
+    store: string;
+    /** The commit copydesk last wrote (its witness). */
+    recorded: string;
+    /** What the branch points at now (`null`: deleted). */
+    found: string | null;
+    /** What to do, with the commands. */
+    action: string;
+  };
   /** One entry per (post, network). */
   decisions: ReportedDecision[];
 }
@@ -129,6 +141,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
   let completed = true;
   let error: string | undefined;
   let newFailures = 0;
+  let rewritten: StateRewrittenError | undefined;
 
   const channelFor = (network: Network): Channel => {
     let ch = channels.get(network);
@@ -186,6 +199,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
   } catch (e) {
     completed = false;
     error = redact(message(e));
+    if (e instanceof StateRewrittenError) rewritten = e;
     log(`run stopped early: ${error}`);
   }
 
@@ -336,6 +350,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       runId, startedAt, finishedAt: o.now().toISOString(), dryRun: o.dryRun, completed, ...(error ? { error } : {}),
       sent: count('sent'), alreadySent: count('alreadySent'), missed: count('missed'), expired: count('expired'), held: count('held'), failed: count('failed'), waiting: count('waiting'),
       newFailures, decisions: out,
+      ...(rewritten ? { stateRewritten: { store: rewritten.store, recorded: rewritten.recorded, found: rewritten.found, action: redact(rewritten.action) } } : {}),
     };
   }
 }
