@@ -1,5 +1,5 @@
 /**
- * What a thaw leaves behind: posts that fell due while a freeze held them. They are missed for
+ * What a thaw leaves behind: posts that were due while a freeze held them. They are missed for
  * good (never sent late: the moment and the review belonged to another time); each needs a new
  * pull request with a new `publish_at` and a new review (the publisher's plan gives a post moved to
  * a later time a new chance: src/schedule/plan.ts). Pure.
@@ -29,14 +29,21 @@ export function unsentNetworks(post: Post, latest: ReturnType<typeof latestByPar
     .filter((n) => post.parts.some((p) => latest.get(partKey(post.id, n, p.index))?.state !== 'sent'));
 }
 
-/** Posts due in [freeze.since, until) held by one of `thawed`, not already sent. Ordered by time. */
+/**
+ * Posts a freeze in `thawed` stopped, not already sent, ordered by time: due before the thaw
+ * (`until`) and either due during the freeze or due before it but not yet out when it began (the
+ * publisher's plan misses both: src/schedule/plan.ts). A post already missed or expired for another
+ * reason before the freeze began is not the freeze's.
+ */
 export function missedDuringFreezes(thawed: Freeze[], until: number, posts: Post[], ledger: LedgerEvent[]): MissedPost[] {
   const latest = latestByPart(ledger);
   const out: MissedPost[] = [];
   for (const post of posts) {
     if (post.draft || post.publishAt === undefined) continue;
     const at = post.publishAt;
-    const holding = thawed.filter((f) => Date.parse(f.since) <= at && at < until && freezeHolds(f, post));
+    const endedBefore = (since: number) =>
+      ledger.some((e) => e.postId === post.id && (e.state === 'missed' || e.state === 'expired') && Date.parse(e.at) >= at && Date.parse(e.at) < since);
+    const holding = thawed.filter((f) => at < until && freezeHolds(f, post) && (Date.parse(f.since) <= at || !endedBefore(Date.parse(f.since))));
     if (!holding.length) continue;
     if (post.expires !== undefined && post.expires <= at) continue;
     const unsent = unsentNetworks(post, latest);

@@ -119,7 +119,8 @@ export function withoutFreeze(store: StateStore): StateStore {
     refresh: () => store.refresh(),
     read: (p) => (hidden.has(p) ? Promise.resolve(undefined) : store.read(p)),
     list: (d) => store.list(d),
-    update: (m, c) => store.update(m, c),
+    // The publisher reads the freeze again inside its intent compare-and-swap: hide it there too.
+    update: (m, c) => store.update(m, (read) => c((p) => (hidden.has(p) ? Promise.resolve(undefined) : read(p)))),
   };
 }
 

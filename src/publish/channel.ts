@@ -82,8 +82,12 @@ export type SendResult =
 export type FindResult =
   | { status: 'found'; ref: SentRef }
   | { status: 'absent' }
-  /** The network could not be asked (down, rate limited): do not resend now. */
-  | { status: 'unknown'; error: string };
+  /**
+   * The network could not be asked (down, rate limited), or its answer is not certain: do not
+   * resend. With `action`, asking again on its own will not help (e.g. too many statuses to look
+   * through): a person must look, and says what they found.
+   */
+  | { status: 'unknown'; error: string; action?: string };
 
 export interface Channel {
   /** The network this channel publishes to, or `outbox` for the local folder. */

@@ -20,6 +20,7 @@ import { publish, type ApprovalVerdict } from './publisher.ts';
 import { createRedactor } from './redact.ts';
 import { clearFailures } from './retry.ts';
 import { writeRunRecords } from './run-record.ts';
+import { syncStateRewrittenIssue } from './state-rewritten-issue.ts';
 
 const HELP = `Usage: copydesk publish [--dry-run] [--retry <post id>]
 
@@ -123,7 +124,12 @@ export const publishCommand: Command = async (args, ctx) => {
     });
     out(redact(formatReportText(report, config.timezone)));
 
-    if (!dryRun) {
+    if (report.stateRewritten) {
+      // Nothing can be written to a state that was rewritten: say so where people look instead.
+      err(`copydesk publish: ${report.error}\nNext step: ${report.stateRewritten.action}\n`);
+      const issue = await syncStateRewrittenIssue(report, ctx.env);
+      if (issue) out(redact(`${issue}\n`));
+    } else if (!dryRun) {
       try {
         await writeRunRecords(store, report);
       } catch (e) {

@@ -17,14 +17,17 @@
  * an idle tick logs in nowhere and makes no network call.
  */
 import type { Config } from '../config/config.ts';
+import { freezesHolding } from '../freeze/freeze-match.ts';
 import { readFreezeLog, readFreezes } from '../freeze/freeze-state.ts';
 import type { Post } from '../post/post.ts';
 import type { LedgerEvent, PartKey } from '../schedule/ledger.ts';
 import { ledgerPath, parseLedgerFile, partKey, recordEvents } from '../schedule/ledger.ts';
 import { claimPart, lastPartEvent, readLedgerAppendOrder, recordTerminalOnce } from '../schedule/ledger-write.ts';
 import type { Decision, HoldCode } from '../schedule/plan.ts';
+import { partHash } from '../schedule/part-hash.ts';
 import { plan } from '../schedule/plan.ts';
 import type { StateStore } from '../state/store.ts';
+import { StateRewrittenError } from '../state/store.ts';
 import type { Channel, FindResult, Network, SendResult } from './channel.ts';
 import { buildOutgoingPart } from './outgoing.ts';
 import { checkPostMedia, readPartMedia, rootOfPost, type MediaHold } from './outgoing-media.ts';
@@ -105,6 +108,17 @@ export interface PublishReport extends RunCounts {
   waiting: number;
   /** Parts that failed in this run in a way a person must fix. */
   newFailures: number;
+  /** The state's history was rewritten under the publisher: nothing was sent, a person must look. */
+  stateRewritten?: {
+    /** Where the state lives. */
+    store: string;
+    /** The commit copydesk last wrote (its witness). */
+    recorded: string;
+    /** What the branch points at now (`null`: deleted). */
+    found: string | null;
+    /** What to do, with the commands. */
+    action: string;
+  };
   /** One entry per (post, network). */
   decisions: ReportedDecision[];
 }
@@ -116,6 +130,8 @@ interface Stop {
 }
 
 const keyOf = (postId: string, network: Network) => `${postId}\u0000${network}`;
+/** What the ledger remembers of a part's content, to notice an edit after it went out. */
+const contentOf = (post: Post, part: number) => ({ hash: partHash(post, part), partsTotal: post.parts.length });
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function publish(o: PublishOptions): Promise<PublishReport> {
@@ -135,6 +151,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
   let completed = true;
   let error: string | undefined;
   let newFailures = 0;
+  let rewritten: StateRewrittenError | undefined;
 
   const channelFor = (network: Network): Channel => {
     let ch = channels.get(network);
@@ -213,6 +230,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
   } catch (e) {
     completed = false;
     error = redact(message(e));
+    if (e instanceof StateRewrittenError) rewritten = e;
     log(`run stopped early: ${error}`);
   }
 
@@ -255,12 +273,18 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
         found = { status: 'unknown', error: message(e) };
       }
       if (found.status === 'found') {
-        await record([{ at: o.now().toISOString(), postId: post.id, network, part, state: 'sent', via: ch.name, runId, ref: found.ref, reason: 'found on the network by read-back (an earlier run sent it)', file: post.file }], `${post.id} ${network} part ${part + 1} found`);
+        await record([{ at: o.now().toISOString(), postId: post.id, network, part, state: 'sent', via: ch.name, runId, ref: found.ref, reason: 'found on the network by read-back (an earlier run sent it)', file: post.file, ...contentOf(post, part) }], `${post.id} ${network} part ${part + 1} found`);
         sentThisRun.set(k, [...(sentThisRun.get(k) ?? []), part]);
         log(`read back ${label}: already on ${network}${found.ref.url ? ` (${found.ref.url})` : ''}; recorded, not resent`);
       } else if (found.status === 'absent') {
         absent.add(partKey(post.id, network, part));
         log(`read back ${label}: not on ${network}; an earlier attempt did not go out`);
+      } else if (found.action) {
+        // Not certain, and asking again will not make it so: a person looks; nothing is resent.
+        await record([{ at: o.now().toISOString(), postId: post.id, network, part, state: 'unknown', via: ch.name, runId, error: found.error, action: found.action, file: post.file }], `${post.id} ${network} part ${part + 1} read-back not certain`);
+        stopped.set(k, { hold: 'read-back', reason: `could not tell whether part ${part + 1} already went out (${redact(found.error)}); nothing was resent`, action: redact(found.action) });
+        newFailures++;
+        log(`read back ${label}: not certain (${found.error}); nothing resent. Next step: ${found.action}`);
       } else {
         stopped.set(k, { hold: 'read-back', reason: `could not check whether part ${part + 1} already went out (${redact(found.error)}); nothing was resent, it is read back on the next run` });
         log(`read back ${label}: could not check (${found.error}); nothing resent`);
@@ -284,8 +308,21 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
     // The compare-and-swap looks at the post's file in append order; read it the same way here
     // (the merged ledger is sorted by time, which clock skew between machines could reorder).
     const expected = lastPartEvent(parseLedgerFile(await store.read(ledgerPath(post.id))), network, part);
-    const intent: LedgerEvent = { at: o.now().toISOString(), postId: post.id, network, part, state: 'intent', via: ch.name, runId, file: post.file };
-    if (!(await claimPart(store, intent, expected, post.publishAt))) {
+    const intent: LedgerEvent = { at: o.now().toISOString(), postId: post.id, network, part, state: 'intent', via: ch.name, runId, file: post.file, ...contentOf(post, part) };
+    // The freeze is read last, after approval and every other check, in the same compare-and-swap
+    // that writes the intent (ledger-write.ts): a freeze stored while the approval was being checked
+    // stops this part. Only freeze.json counts: a freeze is in force from the moment it is stored,
+    // whatever its `since` says.
+    const claim = await claimPart(store, intent, expected, post.publishAt, async (read) => {
+      const holding = freezesHolding(await readFreezes({ ...store, read }), post);
+      return holding.length ? `frozen since ${holding[0]!.since} by ${holding[0]!.by}: ${holding[0]!.reason} (stored while this run was checking the post; nothing was sent)` : undefined;
+    });
+    if (claim.status === 'frozen') {
+      for (const n of post.channels) stopped.set(keyOf(post.id, n), { hold: 'frozen', reason: claim.reason });
+      log(`held ${label}: ${claim.reason}`);
+      return;
+    }
+    if (claim.status === 'lost') {
       stopped.set(k, { hold: 'claimed', reason: 'another run claimed this part a moment ago and is sending it' });
       log(`skip ${label}: another run is sending it`);
       return;
@@ -302,7 +339,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
     const base = { at: o.now().toISOString(), postId: post.id, network, part, via: ch.name, runId, file: post.file };
     switch (result.status) {
       case 'sent':
-        await record([{ ...base, state: 'sent', ref: result.ref }], `${post.id} ${network} part ${part + 1} sent`);
+        await record([{ ...base, state: 'sent', ref: result.ref, ...contentOf(post, part) }], `${post.id} ${network} part ${part + 1} sent`);
         sentThisRun.set(k, [...(sentThisRun.get(k) ?? []), part]);
         log(`sent ${label}${ch.name === 'outbox' ? ' to the outbox' : ''}${result.ref.url ? ` → ${result.ref.url}` : ''}`);
         break;
@@ -350,6 +387,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       runId, startedAt, finishedAt: o.now().toISOString(), dryRun: o.dryRun, completed, ...(error ? { error } : {}),
       sent: count('sent'), alreadySent: count('alreadySent'), missed: count('missed'), expired: count('expired'), held: count('held'), failed: count('failed'), waiting: count('waiting'),
       newFailures, decisions: out,
+      ...(rewritten ? { stateRewritten: { store: rewritten.store, recorded: rewritten.recorded, found: rewritten.found, action: redact(rewritten.action) } } : {}),
     };
   }
 }

@@ -1,7 +1,9 @@
 /**
  * `copydesk publish --retry <post id>`: a person says "I fixed it, try again". A failure is never
  * retried on its own; this appends, for each failed part of the post, a `failed` event whose
- * `retryAt` is now, which the plan reads as "may be sent again". History is kept (append only).
+ * `retryAt` is now, which the plan reads as "may be sent again". The same goes for a part whose
+ * read-back could not be certain (`unknown` with an action): the person looked and it is not there.
+ * History is kept (append only).
  */
 import type { LedgerEvent } from '../schedule/ledger.ts';
 import { appendEvents, ledgerPath, parseLedgerFile } from '../schedule/ledger.ts';
@@ -24,9 +26,12 @@ export async function clearFailures(store: StateStore, postId: string, opts: { r
     for (const k of keys) {
       const [network, part] = k.split('\u0000') as [string, string];
       const last = lastPartEvent(seen, network, Number(part));
-      if (last?.state !== 'failed' || (last.retryAt !== undefined && last.retryAt <= opts.now.getTime())) continue;
-      const { action: _done, ...rest } = last;
-      cleared.push({ ...rest, at: opts.now.toISOString(), runId: opts.runId, retryAt: opts.now.getTime(), reason: `retry requested by ${opts.by}` });
+      // A read-back that could not be certain (`unknown` with an action): the person looked, found
+      // it was not sent, and says so with --retry; it becomes a plain retry.
+      const uncertain = last?.state === 'unknown' && last.action !== undefined;
+      if (!last || (!uncertain && (last.state !== 'failed' || (last.retryAt !== undefined && last.retryAt <= opts.now.getTime())))) continue;
+      const { action: _done, hash: _h, partsTotal: _n, ...rest } = last;
+      cleared.push({ ...rest, state: 'failed', at: opts.now.toISOString(), runId: opts.runId, retryAt: opts.now.getTime(), reason: uncertain ? `${opts.by} checked the network: not there; retry requested` : `retry requested by ${opts.by}` });
     }
     return cleared.length ? { [path]: appendEvents(text, cleared) } : null;
   });

@@ -36,23 +36,49 @@ export function lastPartEvent(events: LedgerEvent[], network: string, part: numb
   return last;
 }
 
+/** What {@link claimPart} did. */
+export type ClaimResult =
+  /** The intent is written: this run sends the part now. */
+  | { status: 'claimed' }
+  /** Another run wrote first (or marked it missed/expired): that run owns the part. */
+  | { status: 'lost' }
+  /** A freeze holding the post is stored on the tip the intent would have gone on: nothing written. */
+  | { status: 'frozen'; reason: string };
+
 /**
- * Append `intent` only if the part's latest event is still `expected` (what the plan saw) and no
- * missed/expired was recorded for this schedule (`publishAt`).
- * Resolves false when another run wrote first: that run owns the part now.
+ * Append `intent` only if the part's latest event is still `expected` (what the plan saw), no
+ * missed/expired was recorded for this schedule (`publishAt`), and `frozen` (read on the very same
+ * state, e.g. `freeze.json`) finds no freeze holding the post. The freeze is thus read after every
+ * other check and in the same compare-and-swap as the intent: a freeze stored a moment before
+ * wins, and one stored a moment after is after the intent in the branch's history.
  */
-export async function claimPart(store: StateStore, intent: LedgerEvent, expected: LedgerEvent | undefined, publishAt?: number): Promise<boolean> {
-  let claimed = false;
+export async function claimPart(
+  store: StateStore,
+  intent: LedgerEvent,
+  expected: LedgerEvent | undefined,
+  publishAt?: number,
+  frozen?: (read: (path: string) => Promise<string | undefined>) => Promise<string | undefined>,
+): Promise<ClaimResult> {
+  let result: ClaimResult = { status: 'lost' };
   await store.update(`publish: ${intent.postId} ${intent.network} part ${intent.part + 1} (intent, run ${intent.runId})`, async (read) => {
     const path = ledgerPath(intent.postId);
     const text = await read(path);
     const events = parseLedgerFile(text);
     // A run that just marked it missed or expired wins too: nothing goes out after that.
     const terminal = events.some((e) => e.network === intent.network && (e.state === 'missed' || e.state === 'expired') && (publishAt === undefined || Date.parse(e.at) >= publishAt));
-    claimed = !terminal && same(lastPartEvent(events, intent.network, intent.part), expected);
-    return claimed ? { [path]: appendEvents(text, [intent]) } : null;
+    if (terminal || !same(lastPartEvent(events, intent.network, intent.part), expected)) {
+      result = { status: 'lost' };
+      return null;
+    }
+    const reason = frozen ? await frozen(read) : undefined;
+    if (reason !== undefined) {
+      result = { status: 'frozen', reason };
+      return null;
+    }
+    result = { status: 'claimed' };
+    return { [path]: appendEvents(text, [intent]) };
   });
-  return claimed;
+  return result;
 }
 
 /** A missed/expired event and the schedule it concerns. */

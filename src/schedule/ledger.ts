@@ -48,6 +48,13 @@ export interface LedgerEvent {
   file?: string;
   /** Whether a `retry` is allowed after this instant (epoch ms), for `failed` with a rate limit. */
   retryAt?: number;
+  /**
+   * For `intent`/`sent`: the content hash of the part as it was sent (`partHash`). A later edit of
+   * a part already out is noticed by comparing it, and never publishes anything on its own.
+   */
+  hash?: string;
+  /** For `intent`/`sent`: how many parts the thread had when this part was sent. */
+  partsTotal?: number;
 }
 
 export const LEDGER_DIR = 'ledger';

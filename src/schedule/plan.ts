@@ -6,8 +6,14 @@
  * Rules (playbook/scheduling.md):
  * - Due means `publish_at <= now` and not yet recorded as sent; never "due within the last N minutes",
  *   so a late or dropped cron tick loses nothing.
- * - Not sent late on its own: more than `maxLatenessMinutes` late, or fell due during a freeze or a
- *   quiet period → missed (recorded once, never sent). A thread already started is completed.
+ * - Not sent late on its own: more than `maxLatenessMinutes` late, or fell due during a quiet
+ *   period → missed (recorded once, never sent). A thread already started is completed.
+ * - The freeze wins: a freeze stored in `freeze.json` holds from the moment it is stored, whatever
+ *   its `since` says (a clock ahead must not open a gap). A post that was due while any freeze
+ *   holding it was in force (it fell due during the freeze, or it was due but not yet out when the
+ *   freeze began) is missed after the thaw, thread parts not yet sent included: a person decides.
+ * - A post whose part already went out is never changed on the network: if its text, media or
+ *   number of parts differs from what the ledger recorded, nothing more is sent (`changed`).
  * - Never after `expires`. Drafts never. A backlog never fires as a burst: `maxPerRun` posts per
  *   network per run and `minSpacingMinutes` between two posts on one network.
  * - Anything that may already be on the network (an `intent` or `unknown` without a result) is read
@@ -21,6 +27,7 @@ import type { Network, SentRef } from '../publish/channel.ts';
 import { freezeIntervals, freezeMatcher, freezeScope, termsPattern } from './freeze-match.ts';
 import type { LedgerEvent, PartKey } from './ledger.ts';
 import { partKey } from './ledger.ts';
+import { partHash } from './part-hash.ts';
 
 /** How long an `intent` of another run counts as that run still sending (then it is read back). */
 export const IN_FLIGHT_MS = 5 * 60_000;
@@ -77,7 +84,9 @@ export type HoldCode =
   /** (publisher) Another run claimed the part first. */
   | 'claimed'
   /** (publisher) A media file was refused (symlink, outside the repository or in .git, not a regular file, too large). */
-  | 'media';
+  | 'media'
+  /** Edited after a part went out (text, media or number of parts): nothing more is sent on its own. */
+  | 'changed';
 
 export interface Decision {
   /** The post's id. */
@@ -226,19 +235,33 @@ export function plan(input: PlanInput): Decision[] {
     let failed: LedgerEvent | undefined;
     let retry: LedgerEvent | undefined;
     let inFlight: LedgerEvent | undefined;
+    let uncertain: LedgerEvent | undefined;
+    const changes: string[] = [];
+    // What went out (or may have) must still be what the post says; the first difference is reported.
+    const compare = (i: number, e: LedgerEvent) => {
+      if (e.partsTotal !== undefined && e.partsTotal !== total && !changes.some((c) => c.startsWith('it had'))) {
+        changes.push(`it had ${e.partsTotal} part${e.partsTotal === 1 ? '' : 's'} when part ${i + 1} went out, now ${total}`);
+      }
+      if (e.hash !== undefined && e.hash !== partHash(post, i)) changes.push(`part ${i + 1} changed after it ${e.state === 'sent' ? 'went out' : 'may have gone out'}`);
+    };
     for (let i = 0; i < total; i++) {
       const e = last[i];
       if (e?.state === 'sent') {
         sent.push(i);
         if (e.ref) refs[i] = e.ref;
         sentVia ??= e.via;
+        compare(i, e);
         continue;
       }
       send.push(i);
       if (!e) continue;
       if (e.state === 'intent' || e.state === 'unknown') {
+        compare(i, e);
         if (absent?.has(partKey(post.id, network, i))) continue;
         readBack.push(i);
+        // A read-back that could not give a certain answer (too many statuses to look through):
+        // a person looks, nothing is read back or resent on its own.
+        if (e.state === 'unknown' && e.action) uncertain ??= e;
         if (e.state === 'intent' && e.runId !== runId && Date.parse(e.at) > now - inFlightMs) inFlight ??= e;
       } else if (e.state === 'failed') {
         // Rescheduling the post (a later publish_at) is a person acting on the failure.
@@ -257,8 +280,14 @@ export function plan(input: PlanInput): Decision[] {
     const done = (d: Partial<Decision>, candidate = false) => ({ d: { ...base, ...d }, candidate, started });
     const held = (hold: HoldCode, reason: string, extra: Partial<Decision> = {}) => done({ kind: 'held', hold, reason, ...extra });
 
-    if (send.length === 0) return done({ kind: 'sent' });
+    const changeNote = changes.length ? `edited after it went out (${changes.join('; ')})` : undefined;
+    if (send.length === 0) return done({ kind: 'sent', ...(changeNote ? { reason: `${changeNote}; the change was not published` } : {}) });
     if (terminal) return done({ kind: terminal.state as 'missed' | 'expired', reason: terminal.reason ?? terminal.state, recorded: true });
+    if (changeNote && started) {
+      return held('changed', `${changeNote}; nothing more is sent on its own`, {
+        action: `Publish the change as a new post (new id) in a pull request, or put the post back as it was when it went out. Then nothing more is needed; the parts still unsent (${send.map((i) => i + 1).join(', ')}) are not sent.`,
+      });
+    }
     if (post.draft) return held('draft', 'draft: true (a draft is never published)', { action: 'Remove `draft: true` in a pull request to schedule it.' });
     if (publishAt === undefined) return held('draft', 'no publish_at', { action: 'Add `publish_at` to schedule it.' });
     if (post.expires !== undefined && now >= post.expires) {
@@ -267,7 +296,7 @@ export function plan(input: PlanInput): Decision[] {
     const quietAt = (t: number) => config.quietPeriods.find((q) => q.from <= t && t < q.until);
     if (publishAt > now) {
       const q = quietAt(publishAt);
-      const frozen = intervals.find((iv) => iv.from <= now && now < iv.until && iv.matches(post));
+      const frozen = intervals.find((iv) => iv.until === Infinity && iv.matches(post));
       const note = q ? `falls in the quiet period "${q.reason}": it will be missed` : frozen ? `frozen now (${frozen.freeze.reason}): it goes out only if thawed before it is due` : undefined;
       return done({ kind: 'wait', until: publishAt, ...(note ? { reason: note } : {}) });
     }
@@ -275,18 +304,23 @@ export function plan(input: PlanInput): Decision[] {
       if (now - publishAt > lateMs) {
         return done({ kind: 'missed', reason: `more than ${config.maxLatenessMinutes} min late (due ${iso(publishAt)}, checked ${iso(now)}); never sent late`, recorded: false });
       }
-      const during = intervals.find((iv) => iv.from <= publishAt && publishAt < iv.until && iv.until <= now && iv.matches(post));
-      if (during) {
-        return done({ kind: 'missed', reason: `fell due during a freeze (${freezeScope(during.freeze)}: ${during.freeze.reason}); reschedule it with a new pull request to publish it`, recorded: false });
-      }
       const q = quietAt(publishAt);
       if (q) return done({ kind: 'missed', reason: `fell due during the quiet period "${q.reason}"; reschedule it to publish it`, recorded: false });
     }
-    const frozen = intervals.find((iv) => iv.from <= now && now < iv.until && iv.matches(post));
+    // A freeze that ended after the post fell due stopped it (it fell due during the freeze, or was
+    // due but not out yet when the freeze began): missed, a person decides. Anything that may
+    // already be out is read back first, so the ledger never calls a part missed that went out.
+    const stoppedBy = readBack.length === 0 ? intervals.find((iv) => iv.until !== Infinity && iv.until > publishAt && iv.matches(post)) : undefined;
+    if (stoppedBy) {
+      const what = publishAt >= stoppedBy.from ? 'fell due during a freeze' : 'was due but not yet out when a freeze began';
+      const rest = started ? `; parts ${send.map((i) => i + 1).join(', ')} of ${total} were never sent` : '';
+      return done({ kind: 'missed', reason: `${what} (${freezeScope(stoppedBy.freeze)}: ${stoppedBy.freeze.reason})${rest}; reschedule it with a new pull request to publish it`, recorded: false });
+    }
+    // In force from the moment it is stored: `since` (another machine's clock) is never compared with now.
+    const frozen = intervals.find((iv) => iv.until === Infinity && iv.matches(post));
     if (frozen) {
       const f = frozen.freeze;
-      const tail = !started && publishAt >= frozen.from ? '; it fell due during the freeze, so it will be marked missed after the thaw' : '';
-      return held('frozen', `frozen (${freezeScope(f)}) since ${f.since} by ${f.by}: ${f.reason}${tail}`);
+      return held('frozen', `frozen (${freezeScope(f)}) since ${f.since} by ${f.by}: ${f.reason}; it is due, so it will be marked missed after the thaw (a person decides)`);
     }
     // A term listed during a crisis holds queued posts that were reviewed before it was listed.
     const listed = watchlist && post.parts.map((p) => watchlist.exec(p.text)?.[0]).find(Boolean);
@@ -298,6 +332,11 @@ export function plan(input: PlanInput): Decision[] {
     }
     const quiet = quietAt(now);
     if (quiet) return held('quiet', `quiet period "${quiet.reason}" until ${iso(quiet.until)}`, { until: quiet.until });
+    if (uncertain) {
+      return held('read-back', `could not tell whether part ${uncertain.part + 1} already went out: ${uncertain.error ?? 'the read-back was not conclusive'}; nothing is resent`, {
+        action: uncertain.action!,
+      });
+    }
     if (failed) {
       return held('failed', `part ${failed.part + 1} failed: ${failed.error ?? 'unknown error'}`, {
         action: `${failed.action ?? 'Fix the cause.'} Then run \`copydesk publish --retry ${post.id}\` (or reschedule the post).`,

@@ -12,6 +12,17 @@
  * - No remote: the local branch is moved with `git update-ref <ref> <new> <old>`, the same
  *   compare-and-swap done locally.
  * - A missing branch is created as an orphan commit (no parent; nothing from the code branch).
+ * - A witness: every write also moves `refs/copydesk/tips/<branch>` to the new commit, in the same
+ *   atomic push (`git push --atomic`, https://git-scm.com/docs/git-push#Documentation/git-push.txt---no-atomic)
+ *   and never forced, so it only ever moves forward along the history. Each fetch compares: the
+ *   branch must contain the witness (`git merge-base --is-ancestor`). A force push of the branch to
+ *   an older or unrelated history, or its deletion, leaves the witness behind; the store then refuses
+ *   every read and write (`StateRewrittenError`) instead of trusting a ledger with lines removed,
+ *   which would send again what already went out. The witness lives on the remote, so a fresh
+ *   checkout in Actions sees it. Limits: someone who can force-push can also move or delete the
+ *   witness (GitHub rulesets protect branches and tags, not other refs); a deleted witness is
+ *   re-created by the next write (trust on first use, as on the very first run). Branch protection
+ *   on the state branch (`setup github`) is the first line; the witness catches what gets past it.
  *
  * Plumbing reference: https://git-scm.com/docs/git-commit-tree, https://git-scm.com/docs/git-update-index,
  * https://git-scm.com/docs/git-cat-file#_batch_output, https://git-scm.com/docs/git-push.
@@ -22,6 +33,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StateChange, StateStore } from './store.ts';
+import { StateRewrittenError } from './store.ts';
 
 /** Who the state commits are by. */
 export interface GitAuthor {
@@ -94,6 +106,12 @@ export function createGitStore(opts: GitStoreOptions): StateStore {
     GIT_WORK_TREE: undefined,
   };
   const trackingRef = remote ? `refs/remotes/${remote}/${branch}` : `refs/heads/${branch}`;
+  /** The witness on the remote (or locally, without one), and where this clone keeps its copy. */
+  const witnessRef = `refs/copydesk/tips/${branch}`;
+  const witnessTracking = remote ? `refs/copydesk-remote/${remote}/tips/${branch}` : witnessRef;
+  const description = remote ? `git branch ${branch} on ${remote}` : `git branch ${branch} (local)`;
+  /** Set once a rewrite is seen: from then on nothing is read or written. */
+  let rewritten: StateRewrittenError | undefined;
 
   /** Known tip of the state branch; `null`: the branch does not exist; `undefined`: not looked up yet. */
   let tip: string | null | undefined;
@@ -131,21 +149,56 @@ export function createGitStore(opts: GitStoreOptions): StateStore {
     return tip;
   }
 
+  async function resolveRef(ref: string): Promise<string | null> {
+    const r = await run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { okCodes: [1] });
+    return r.code === 0 ? r.stdout.toString('utf8').trim() : null;
+  }
+
   async function fetchTip(): Promise<void> {
+    if (rewritten) throw rewritten;
     if (!remote) {
       tip = await resolveLocalTip();
+      await verify(tip);
       return;
     }
-    const r = await run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+refs/heads/${branch}:${trackingRef}`], { okCodes: [1, 128] });
+    // The witness by a pattern: a missing one is no error (first run), and --prune drops a stale copy.
+    const witnessSpec = `+refs/copydesk/tips/*:refs/copydesk-remote/${remote}/tips/*`;
+    const fetchArgs = ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--prune', remote];
+    const r = await run([...fetchArgs, `+refs/heads/${branch}:${trackingRef}`, witnessSpec], { okCodes: [1, 128] });
     if (r.code !== 0) {
-      // The branch does not exist on the remote yet: the first update creates it.
-      if (/couldn't find remote ref|could not find remote ref/i.test(r.stderr)) {
-        tip = null;
-        return;
-      }
-      throw new GitError(`cannot fetch ${branch} from ${remote}: ${r.stderr.trim()}`, r.stderr);
+      if (!/couldn't find remote ref|could not find remote ref/i.test(r.stderr)) throw new GitError(`cannot fetch ${branch} from ${remote}: ${r.stderr.trim()}`, r.stderr);
+      // The branch does not exist on the remote: new (the first update creates it), or deleted.
+      const w = await run([...fetchArgs, witnessSpec], { okCodes: [1, 128] });
+      if (w.code !== 0) throw new GitError(`cannot fetch ${witnessRef} from ${remote}: ${w.stderr.trim()}`, w.stderr);
+      tip = null;
+    } else {
+      tip = await resolveLocalTip();
     }
-    tip = await resolveLocalTip();
+    await verify(tip);
+  }
+
+  /** The branch must contain the tip copydesk last wrote; otherwise refuse everything from now on. */
+  async function verify(current: string | null): Promise<void> {
+    const recorded = await resolveRef(witnessTracking);
+    if (!recorded) return;
+    if (current) {
+      if (current === recorded) return;
+      const r = await run(['merge-base', '--is-ancestor', recorded, current], { okCodes: [1, 128] });
+      if (r.code === 0) return;
+    }
+    const target = remote ? `${remote} ${branch}` : branch;
+    rewritten = new StateRewrittenError({
+      store: description,
+      recorded,
+      found: current,
+      action:
+        `Find out who changed the branch ${branch} and why (its history on GitHub, the audit log). To put back what copydesk wrote: ` +
+        `\`git fetch ${remote ?? '.'} ${witnessRef} && git push --force ${remote ?? '.'} FETCH_HEAD:refs/heads/${branch}\`. ` +
+        `Only if the branch as it is now is the state you want (its ledger still lists everything that went out): ` +
+        `\`git fetch ${remote ?? '.'} ${branch} && git push --force ${remote ?? '.'} FETCH_HEAD:${witnessRef}\`. ` +
+        `Until then copydesk publishes nothing from ${target}.`,
+    });
+    throw rewritten;
   }
 
   function treeOf(commit: string): Promise<Map<string, string>> {
@@ -275,17 +328,22 @@ export function createGitStore(opts: GitStoreOptions): StateStore {
     }
 
     if (remote) {
-      // Never --force: a rejection is the signal that another run got there first.
-      const r = await run(['push', '--porcelain', '--quiet', remote, `${commit}:refs/heads/${branch}`], { okCodes: [1, 128] });
+      // Never --force: a rejection is the signal that another run got there first. The witness
+      // moves in the same atomic push, fast-forward only: on a rewritten branch it is refused too.
+      const r = await run(['push', '--atomic', '--porcelain', '--quiet', remote, `${commit}:refs/heads/${branch}`, `${commit}:${witnessRef}`], { okCodes: [1, 128] });
       if (r.code !== 0) {
         const all = `${r.stdout.toString('utf8')}\n${r.stderr}`;
         if (RETRYABLE_PUSH.test(all)) return false;
         throw new GitError(`cannot push ${branch} to ${remote}: ${all.trim()}`, all);
       }
-      // Keep the tracking ref in step so the next read sees this commit without a fetch.
+      // Keep the tracking refs in step so the next read sees this commit without a fetch.
       await run(['update-ref', trackingRef, commit]);
+      await run(['update-ref', witnessTracking, commit]);
     } else {
-      const r = await run(['update-ref', trackingRef, commit, base ?? EMPTY_OID], { okCodes: [1, 128] });
+      // Branch and witness in one ref transaction (https://git-scm.com/docs/git-update-ref#_description).
+      const witnessOld = (await resolveRef(witnessRef)) ?? EMPTY_OID;
+      const tx = `start\nupdate ${trackingRef} ${commit} ${base ?? EMPTY_OID}\nupdate ${witnessRef} ${commit} ${witnessOld}\nprepare\ncommit\n`;
+      const r = await run(['update-ref', '--stdin'], { input: tx, okCodes: [1, 128] });
       if (r.code !== 0) return false;
     }
     tip = commit;
@@ -293,14 +351,16 @@ export function createGitStore(opts: GitStoreOptions): StateStore {
   }
 
   return {
-    description: remote ? `git branch ${branch} on ${remote}` : `git branch ${branch} (local)`,
+    description,
     async refresh() {
       await fetchTip();
     },
     async read(path) {
+      if (rewritten) throw rewritten;
       return readAt(await currentTip(), path);
     },
     async list(dir) {
+      if (rewritten) throw rewritten;
       const commit = await currentTip();
       if (!commit) return [];
       const prefix = dir.replace(/\/+$/, '') + '/';
@@ -309,6 +369,7 @@ export function createGitStore(opts: GitStoreOptions): StateStore {
     update(message, change) {
       if (readOnly) return Promise.reject(new Error(`the state store (${branch}) was opened read-only; nothing was written`));
       const job = queue.then(async () => {
+        if (rewritten) throw rewritten;
         let base = await currentTip();
         for (let i = 1; i <= maxAttempts; i++) {
           if (await attempt(message, change, base)) return;

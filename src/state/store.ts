@@ -23,3 +23,32 @@ export interface StateStore {
    */
   update(message: string, change: StateChange): Promise<void>;
 }
+
+/**
+ * The state's history was rewritten under this machine: the tip it last wrote (its witness) is
+ * no longer part of the state branch (force-pushed to an older or unrelated history, or deleted).
+ * Nothing is read from or written to such a state: a ledger with lines removed would publish again
+ * what already went out. A person must look (see `action`).
+ */
+export class StateRewrittenError extends Error {
+  /** Where the state lives (`git branch copydesk-state on origin`). */
+  readonly store: string;
+  /** The tip copydesk last wrote (the witness ref). */
+  readonly recorded: string;
+  /** What the branch points at now; `null` when it was deleted. */
+  readonly found: string | null;
+  /** What a person should do, in plain words with the commands. */
+  readonly action: string;
+  constructor(o: { store: string; recorded: string; found: string | null; action: string }) {
+    super(
+      o.found === null
+        ? `the state (${o.store}) was deleted; copydesk last wrote ${o.recorded.slice(0, 12)}. Nothing was sent or written.`
+        : `the state's history was rewritten (${o.store} is at ${o.found.slice(0, 12)}, which does not contain ${o.recorded.slice(0, 12)}, the commit copydesk last wrote). Nothing was sent or written.`,
+    );
+    this.name = 'StateRewrittenError';
+    this.store = o.store;
+    this.recorded = o.recorded;
+    this.found = o.found;
+    this.action = o.action;
+  }
+}

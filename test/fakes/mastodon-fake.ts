@@ -7,6 +7,7 @@
  * - `POST /api/v1/statuses`                        https://docs.joinmastodon.org/methods/statuses/#create
  * - `GET  /api/v1/accounts/verify_credentials`     https://docs.joinmastodon.org/methods/accounts/#verify_credentials
  * - `GET  /api/v1/accounts/:id/statuses`           https://docs.joinmastodon.org/methods/accounts/#statuses
+ *   (paginated with `max_id`/`since_id`/`min_id` and a `Link` header: https://docs.joinmastodon.org/api/guidelines/#pagination)
  * - rate-limit headers                              https://docs.joinmastodon.org/api/rate-limits/
  *
  * Anything else (another path or method, a missing `Authorization` header, a status without
@@ -564,12 +565,38 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
     send(res, 200, statusJson(status));
   }
 
+  /**
+   * `GET /api/v1/accounts/:id/statuses`, paginated as documented: newest first, `limit` (default 20,
+   * max 40), `max_id` (older than), `since_id` (newer than), `min_id` (immediately newer than), and a
+   * `Link` header with `rel="next"` (older page, only when this page is full, as Mastodon's
+   * `records_continue?`) and `rel="prev"` (newer page).
+   * https://docs.joinmastodon.org/methods/accounts/#statuses, https://docs.joinmastodon.org/api/guidelines/#pagination
+   */
   function accountStatuses(res: ServerResponse, id: string, query: Record<string, string>): void {
+    const documented = new Set(['max_id', 'since_id', 'min_id', 'limit', 'only_media', 'exclude_replies', 'exclude_reblogs', 'pinned', 'tagged']);
+    const extra = Object.keys(query).filter((k) => !documented.has(k));
+    if (extra.length) return violate(res, `GET /api/v1/accounts/:id/statuses with undocumented parameter(s) ${extra.join(', ')}`);
+    for (const k of ['max_id', 'since_id', 'min_id'] as const) {
+      if (query[k] !== undefined && !/^\d+$/.test(query[k]!)) return violate(res, `${k} "${query[k]}" is not a status id`);
+    }
     if (id !== accountId) return send(res, 404, { error: 'Record not found' });
     const asked = query.limit === undefined ? 20 : Number(query.limit);
     const limit = Number.isInteger(asked) && asked > 0 ? Math.min(asked, 40) : 20;
-    const newestFirst = [...statuses].reverse().slice(0, limit);
-    send(res, 200, newestFirst.map(statusJson));
+    const big = (v: string | undefined) => (v === undefined ? undefined : BigInt(v));
+    const maxId = big(query.max_id);
+    const sinceId = big(query.since_id);
+    const minId = big(query.min_id);
+    let list = statuses.filter((s) => (maxId === undefined || BigInt(s.id) < maxId) && (sinceId === undefined || BigInt(s.id) > sinceId) && (minId === undefined || BigInt(s.id) > minId));
+    // min_id: the page immediately newer than it (oldest first, then shown newest first).
+    list = minId !== undefined ? list.slice(0, limit).reverse() : [...list].reverse().slice(0, limit);
+    const headers: Record<string, string> = {};
+    if (list.length) {
+      const self = `${base}/api/v1/accounts/${accountId}/statuses`;
+      const links = [`<${self}?limit=${limit}&min_id=${list[0]!.id}>; rel="prev"`];
+      if (list.length === limit) links.unshift(`<${self}?limit=${limit}&max_id=${list.at(-1)!.id}>; rel="next"`);
+      headers.Link = links.join(', ');
+    }
+    send(res, 200, list.map(statusJson), headers);
   }
 
   function instanceJson(): Record<string, unknown> {

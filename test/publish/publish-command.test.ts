@@ -148,6 +148,69 @@ describe('copydesk publish (subprocess)', () => {
     expect(gh.violations).toEqual([]);
   });
 
+  test('the state branch rewritten under the publisher (force push, deletion): nothing is sent again, one issue says so', async () => {
+    const GH_TOKEN = 'ghs_e2eSECRETtoken7788';
+    const mastodon = await startMastodonFake({ token: SECRET, now: at('2027-03-15T08:05:00Z') });
+    const gh = await startGitHubFake();
+    const f = await gitFixture(2);
+    cleanups.push(f.cleanup, () => mastodon.close(), () => gh.close());
+    const [root, other] = f.clones as [string, string];
+    const approved = '---\nid: approved\npublish_at: "2027-03-15 09:00"\nchannels: [mastodon]\n---\nReviewed and approved: rye today.\n';
+    await mkdir(join(root, 'posts'));
+    await writeFile(join(root, 'copydesk.config.yaml'), `timezone: Europe/Warsaw\nchannels:\n  mastodon:\n    instance: ${mastodon.url}\n`);
+    await writeFile(join(root, 'posts/approved.md'), approved);
+    await git(root, 'add', '-A');
+    await git(root, 'commit', '-q', '-m', 'posts');
+    const pr = gh.openPull({ author: 'alice', files: { 'posts/approved.md': approved } });
+    gh.review(pr, { user: 'bob', state: 'APPROVED' });
+    gh.mergePull(pr, 'merge', 'bob');
+    const env = {
+      COPYDESK_NOW: '2027-03-15T08:05:00Z', GITHUB_ACTIONS: 'true', GITHUB_RUN_ID: '7001', GITHUB_REF_NAME: 'main',
+      GITHUB_REPOSITORY: 'acme/social', GITHUB_API_URL: gh.baseUrl, GITHUB_TOKEN: GH_TOKEN, MASTODON_TOKEN: SECRET,
+    };
+    expect((await cli(root, ['publish'], env)).code).toBe(0);
+    expect(mastodon.statuses).toHaveLength(1);
+
+    // Someone force-pushes the state branch to an unrelated history without the ledger.
+    await git(other, 'checkout', '-q', '--orphan', 'blank');
+    await git(other, 'commit', '-q', '--allow-empty', '-m', 'fresh start');
+    await git(other, 'push', '-q', '--force', 'origin', 'blank:copydesk-state');
+    // Two hours on: the instance no longer remembers the Idempotency-Key.
+    mastodon.now = at('2027-03-15T10:05:00Z');
+    const run2 = await cli(root, ['publish'], { ...env, COPYDESK_NOW: '2027-03-15T08:10:00Z', GITHUB_RUN_ID: '7002' });
+    expect(run2.code).toBe(1);
+    expect(mastodon.statuses).toHaveLength(1);
+    expect(run2.stderr).toMatch(/history was rewritten.*Nothing was sent or written/);
+    expect(run2.stdout + run2.stderr).not.toContain(GH_TOKEN);
+    let issues = [...gh.issues.values()].filter((i) => i.body.includes('<!-- copydesk:state-rewritten -->'));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ state: 'open', title: 'copydesk: the state branch was rewritten; publishing is stopped' });
+    expect(issues[0]!.body).toMatch(/git fetch origin refs\/copydesk\/tips\/copydesk-state/);
+    // Nothing was written onto the rewritten branch either.
+    expect((await git(f.remote, 'log', '--format=%s', 'copydesk-state')).trim()).toBe('fresh start');
+
+    // Then the branch is deleted: still nothing sent, the same issue (one, not one per tick).
+    await git(other, 'push', '-q', 'origin', ':copydesk-state');
+    const run3 = await cli(root, ['publish'], { ...env, COPYDESK_NOW: '2027-03-15T08:15:00Z', GITHUB_RUN_ID: '7003' });
+    expect(run3.code).toBe(1);
+    expect(run3.stderr).toMatch(/was deleted/);
+    expect(mastodon.statuses).toHaveLength(1);
+    issues = [...gh.issues.values()].filter((i) => i.body.includes('<!-- copydesk:state-rewritten -->'));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.body).toMatch(/\*\*deleted\*\*/);
+    await expect(git(f.remote, 'rev-parse', '--verify', '--quiet', 'refs/heads/copydesk-state')).rejects.toThrow();
+
+    // A person puts back what copydesk wrote (the command from the issue): publishing resumes, nothing twice.
+    await git(other, 'fetch', '-q', 'origin', 'refs/copydesk/tips/copydesk-state');
+    await git(other, 'push', '-q', '--force', 'origin', 'FETCH_HEAD:refs/heads/copydesk-state');
+    const run4 = await cli(root, ['publish'], { ...env, COPYDESK_NOW: '2027-03-15T08:20:00Z', GITHUB_RUN_ID: '7004' });
+    expect(run4.code).toBe(0);
+    expect(run4.stdout).toMatch(/0 sent, 1 already sent/);
+    expect(mastodon.statuses).toHaveLength(1);
+    expect(mastodon.violations).toEqual([]);
+    expect(gh.violations).toEqual([]);
+  });
+
   test('bad arguments are one line and exit 2', async () => {
     const root = await tempDir('e2e-args');
     cleanups.push(() => rm(root, { recursive: true, force: true }));

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createGitStore } from '../../src/state/git-store.ts';
+import { StateRewrittenError } from '../../src/state/store.ts';
 import { git, gitFixture } from '../publish/publisher-helpers.ts';
 
 const BRANCH = 'copydesk-state';
@@ -125,5 +126,95 @@ describe('git state store', () => {
     expect(err).toBeInstanceOf(Error);
     expect(err!.message).toMatch(/cannot fetch copydesk-state from origin/);
     expect(err!.message).not.toContain('ghs_SECRETVALUE123');
+  });
+});
+
+describe('the state branch rewritten under copydesk (issue 9 §6)', () => {
+  const rewrittenTo = async (clone: string, to: string) => git(clone, 'push', '-q', '--force', 'origin', `${to}:refs/heads/${BRANCH}`);
+
+  test('every write moves the witness with the branch; a new clone (a fresh Actions checkout) sees it', async () => {
+    const { clones, remote } = await fixture(2);
+    const s = createGitStore({ repoDir: clones[0]!, branch: BRANCH, remote: 'origin', sleep: fast });
+    await s.refresh();
+    await s.update('1', append('one'));
+    await s.update('2', append('two'));
+    const tip = (await git(remote, 'rev-parse', BRANCH)).trim();
+    expect((await git(remote, 'rev-parse', `refs/copydesk/tips/${BRANCH}`)).trim()).toBe(tip);
+    const fresh = createGitStore({ repoDir: clones[1]!, branch: BRANCH, remote: 'origin' });
+    await fresh.refresh();
+    expect(await fresh.read('ledger/p.jsonl')).toBe('one\ntwo\n');
+  });
+
+  test('force-pushed to an older commit: refused on the next refresh; nothing read, nothing written', async () => {
+    const { clones, remote } = await fixture(2);
+    await git(remote, 'config', 'receive.denyNonFastForwards', 'false');
+    const s = createGitStore({ repoDir: clones[0]!, branch: BRANCH, remote: 'origin', sleep: fast });
+    await s.refresh();
+    await s.update('1', append('intent'));
+    await s.update('2', append('sent'));
+    const first = (await git(remote, 'rev-list', '--reverse', BRANCH)).trim().split('\n')[0]!;
+    await git(clones[1]!, 'fetch', '-q', 'origin', BRANCH);
+    await rewrittenTo(clones[1]!, first);
+    const fresh = createGitStore({ repoDir: clones[1]!, branch: BRANCH, remote: 'origin', sleep: fast });
+    for (const store of [s, fresh]) {
+      const err = await store.refresh().then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(StateRewrittenError);
+      expect((err as StateRewrittenError).found).toBe(first);
+      await expect(store.read('ledger/p.jsonl')).rejects.toBeInstanceOf(StateRewrittenError);
+      await expect(store.update('3', append('again'))).rejects.toBeInstanceOf(StateRewrittenError);
+    }
+    expect((await git(remote, 'rev-parse', BRANCH)).trim()).toBe(first);
+  });
+
+  test('a writer that never refreshed cannot build on the rewritten branch: the witness push is refused with it', async () => {
+    const { clones, remote } = await fixture(3);
+    await git(remote, 'config', 'receive.denyNonFastForwards', 'false');
+    const s = createGitStore({ repoDir: clones[0]!, branch: BRANCH, remote: 'origin', sleep: fast });
+    await s.update('1', append('sent'));
+    // An unrelated history replaces the branch, and an old clone that knew nothing writes on it.
+    await git(clones[1]!, 'checkout', '-q', '--orphan', 'blank');
+    await git(clones[1]!, 'commit', '-q', '--allow-empty', '-m', 'blank');
+    await rewrittenTo(clones[1]!, 'blank');
+    await git(clones[2]!, 'fetch', '-q', 'origin', `+refs/heads/${BRANCH}:refs/remotes/origin/${BRANCH}`);
+    const stale = createGitStore({ repoDir: clones[2]!, branch: BRANCH, remote: 'origin', sleep: fast });
+    await git(clones[2]!, 'fetch', '-q', 'origin', `+refs/copydesk/tips/*:refs/copydesk-remote/origin/tips/*`);
+    await expect(stale.update('x', append('x'))).rejects.toBeInstanceOf(StateRewrittenError);
+    expect((await git(remote, 'log', '--format=%s', BRANCH)).trim()).toBe('blank');
+  });
+
+  test('deleted: refused, never re-created as an empty state', async () => {
+    const { clones, remote } = await fixture(1);
+    const s = createGitStore({ repoDir: clones[0]!, branch: BRANCH, remote: 'origin', sleep: fast });
+    await s.update('1', append('sent'));
+    await git(clones[0]!, 'push', '-q', 'origin', `:refs/heads/${BRANCH}`);
+    const err = await s.refresh().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(StateRewrittenError);
+    expect((err as StateRewrittenError).found).toBeNull();
+    expect((err as Error).message).toMatch(/was deleted/);
+    await expect(s.update('2', append('x'))).rejects.toBeInstanceOf(StateRewrittenError);
+    await expect(git(remote, 'rev-parse', '--verify', '--quiet', `refs/heads/${BRANCH}`)).rejects.toThrow();
+  });
+
+  test('a branch written before the witness existed is trusted once and gets one on the next write', async () => {
+    const { clones, remote } = await fixture(1);
+    const s = createGitStore({ repoDir: clones[0]!, branch: BRANCH, remote: 'origin', sleep: fast });
+    await s.update('1', append('old'));
+    await git(clones[0]!, 'push', '-q', 'origin', `:refs/copydesk/tips/${BRANCH}`);
+    const again = createGitStore({ repoDir: clones[0]!, branch: BRANCH, remote: 'origin', sleep: fast });
+    await again.refresh();
+    expect(await again.read('ledger/p.jsonl')).toBe('old\n');
+    await again.update('2', append('new'));
+    expect((await git(remote, 'rev-parse', `refs/copydesk/tips/${BRANCH}`)).trim()).toBe((await git(remote, 'rev-parse', BRANCH)).trim());
+  });
+
+  test('without a remote: a branch reset under copydesk is refused the same way', async () => {
+    const { clones } = await fixture(1);
+    const repo = clones[0]!;
+    await git(repo, 'remote', 'remove', 'origin');
+    const s = createGitStore({ repoDir: repo, branch: BRANCH, sleep: fast });
+    await s.update('1', append('one'));
+    await s.update('2', append('two'));
+    await git(repo, 'branch', '-f', BRANCH, `${BRANCH}~1`);
+    await expect(createGitStore({ repoDir: repo, branch: BRANCH }).refresh()).rejects.toBeInstanceOf(StateRewrittenError);
   });
 });
