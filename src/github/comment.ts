@@ -9,6 +9,7 @@
  */
 import type { Octokit } from '@octokit/rest';
 import { apiErrorResult, errorResult, type ErrorResult } from './api-error.ts';
+import { createRedactor } from '../publish/redact.ts';
 import { capBody } from './cap-body.ts';
 import { markerFor, withMarker } from './marker.ts';
 
@@ -24,6 +25,8 @@ export interface UpsertCommentOptions {
   marker: string;
   /** Comment body (Markdown); cut to GitHub's size limit if longer. */
   body: string;
+  /** The run's redactor, applied to the body before it is sent (default: session tokens by shape). */
+  redact?: (text: string) => string;
 }
 
 /** What {@link upsertPrComment} did. */
@@ -46,7 +49,8 @@ export async function upsertPrComment(octokit: Octokit, opts: UpsertCommentOptio
   if (!m.ok) return errorResult(m.error, 'Pick a marker name made of letters, digits and . _ : / -.');
   if (!Number.isSafeInteger(opts.pr) || opts.pr <= 0) return errorResult(`pull request number ${opts.pr} is not a positive integer`, 'Pass the PR number.');
   const { owner, repo, pr } = opts;
-  const body = withMarker(m.marker, capBody(opts.body));
+  // This is a writer edge: nothing reaches GitHub without passing the redactor.
+  const body = withMarker(m.marker, capBody((opts.redact ?? createRedactor())(opts.body)));
 
   let existing: { id: number; body: string; url: string } | undefined;
   try {

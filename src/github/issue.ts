@@ -11,6 +11,7 @@
  */
 import type { Octokit } from '@octokit/rest';
 import { apiErrorResult, errorResult, type ErrorResult } from './api-error.ts';
+import { createRedactor } from '../publish/redact.ts';
 import { capBody } from './cap-body.ts';
 import { markerFor, withMarker } from './marker.ts';
 
@@ -28,6 +29,8 @@ export interface UpsertIssueOptions {
   body: string;
   /** Labels the issue must carry; the first one is also used to find the issue quickly. */
   labels?: string[];
+  /** The run's redactor, applied to the title and body before they are sent (default: session tokens by shape). */
+  redact?: (text: string) => string;
 }
 
 /** Options for {@link closeIssueByMarker}. */
@@ -42,6 +45,8 @@ export interface CloseIssueOptions {
   comment: string;
   /** Label to search by first (the one the issue was created with). */
   label?: string;
+  /** The run's redactor, applied to the comment (default: session tokens by shape). */
+  redact?: (text: string) => string;
 }
 
 /** What {@link upsertIssueByMarker} did. */
@@ -78,7 +83,10 @@ export async function upsertIssueByMarker(octokit: Octokit, opts: UpsertIssueOpt
   if (!m.ok) return errorResult(m.error, 'Pick a marker name made of letters, digits and . _ : / -.');
   const { owner, repo } = opts;
   const labels = [...new Set(opts.labels ?? [])];
-  const body = withMarker(m.marker, capBody(opts.body));
+  // This is a writer edge: nothing reaches GitHub without passing the redactor.
+  const redact = opts.redact ?? createRedactor();
+  const body = withMarker(m.marker, capBody(redact(opts.body)));
+  const title = redact(opts.title);
 
   let found: FoundIssue | null;
   try {
@@ -89,15 +97,15 @@ export async function upsertIssueByMarker(octokit: Octokit, opts: UpsertIssueOpt
 
   if (!found) {
     try {
-      const res = await octokit.request('POST /repos/{owner}/{repo}/issues', { owner, repo, title: opts.title, body, labels });
-      return { status: 'created', number: res.data.number, url: res.data.html_url, text: `Opened issue #${res.data.number}: ${opts.title}` };
+      const res = await octokit.request('POST /repos/{owner}/{repo}/issues', { owner, repo, title, body, labels });
+      return { status: 'created', number: res.data.number, url: res.data.html_url, text: `Opened issue #${res.data.number}: ${title}` };
     } catch (err) {
-      return apiErrorResult(`Creating issue "${opts.title}"`, err);
+      return apiErrorResult(`Creating issue "${title}"`, err);
     }
   }
 
   const missingLabels = labels.filter((l) => !found.labels.some((have) => have.toLowerCase() === l.toLowerCase()));
-  if (found.title === opts.title && found.body === body && missingLabels.length === 0) {
+  if (found.title === title && found.body === body && missingLabels.length === 0) {
     return { status: 'unchanged', number: found.number, url: found.url, text: `Issue #${found.number} is already up to date.` };
   }
   try {
@@ -105,11 +113,11 @@ export async function upsertIssueByMarker(octokit: Octokit, opts: UpsertIssueOpt
       owner,
       repo,
       issue_number: found.number,
-      title: opts.title,
+      title,
       body,
       ...(missingLabels.length > 0 ? { labels: [...found.labels, ...missingLabels] } : {}),
     });
-    return { status: 'updated', number: found.number, url: found.url, text: `Updated issue #${found.number}: ${opts.title}` };
+    return { status: 'updated', number: found.number, url: found.url, text: `Updated issue #${found.number}: ${title}` };
   } catch (err) {
     return apiErrorResult(`Updating issue #${found.number}`, err);
   }
@@ -128,7 +136,7 @@ export async function closeIssueByMarker(octokit: Octokit, opts: CloseIssueOptio
   }
   if (!found) return { status: 'none', text: `No open issue for ${opts.marker}; nothing to close.` };
   try {
-    await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: found.number, body: capBody(opts.comment) });
+    await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: found.number, body: capBody((opts.redact ?? createRedactor())(opts.comment)) });
     await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { owner, repo, issue_number: found.number, state: 'closed', state_reason: 'completed' });
   } catch (err) {
     return apiErrorResult(`Closing issue #${found.number}`, err);

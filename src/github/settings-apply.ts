@@ -14,7 +14,7 @@ import type { Octokit } from '@octokit/rest';
 import { adviceFor, describeApiError, formatApiFailure } from './api-error.ts';
 import { diffSettings } from './settings-diff.ts';
 import type { RepoRef } from './settings-read.ts';
-import { PUBLISH_ENVIRONMENT, RULESET_NAME, rulesetBody, type RepoSettings } from './settings.ts';
+import { PUBLISH_ENVIRONMENT, rulesetBody, type RepoSettings } from './settings.ts';
 
 /** Result of {@link applySettings}. */
 export type ApplyResult =
@@ -36,16 +36,21 @@ export async function applySettings(octokit: Octokit, ref: RepoRef, current: Rep
   const writes: string[] = [];
   let step = '';
   try {
-    if (areas.has('ruleset') && wanted.ruleset) {
-      const body = rulesetBody(wanted.ruleset);
-      if (current.ruleset?.id != null) {
-        step = `Updating ruleset ${RULESET_NAME}`;
-        await octokit.request('PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}', { owner, repo, ruleset_id: current.ruleset.id, ...body } as never);
-        writes.push(`updated ruleset "${RULESET_NAME}"`);
+    // The default branch's ruleset, then the state branch's (same API, different name and rules).
+    for (const [area, want, have] of [
+      ['ruleset', wanted.ruleset, current.ruleset],
+      ['state-ruleset', wanted.stateRuleset, current.stateRuleset],
+    ] as const) {
+      if (!areas.has(area) || !want) continue;
+      const body = rulesetBody(want);
+      if (have?.id != null) {
+        step = `Updating ruleset ${want.name}`;
+        await octokit.request('PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}', { owner, repo, ruleset_id: have.id, ...body } as never);
+        writes.push(`updated ruleset "${want.name}"`);
       } else {
-        step = `Creating ruleset ${RULESET_NAME}`;
+        step = `Creating ruleset ${want.name}`;
         await octokit.request('POST /repos/{owner}/{repo}/rulesets', { owner, repo, ...body } as never);
-        writes.push(`created ruleset "${RULESET_NAME}"`);
+        writes.push(`created ruleset "${want.name}"`);
       }
     }
 

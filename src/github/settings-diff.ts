@@ -4,10 +4,16 @@
  * required approvals to 0) and `--dry-run` can show what an apply would change.
  */
 import type { BranchPolicy, BypassActor, RepoSettings, RulesetState, StatusCheck } from './settings.ts';
-import { PUBLISH_ENVIRONMENT, RULESET_NAME } from './settings.ts';
+import { PUBLISH_ENVIRONMENT } from './settings.ts';
 
-/** Which write fixes a difference. */
-export type SettingArea = 'ruleset' | 'workflow-permissions' | 'environment' | 'branch-policies' | 'labels';
+/**
+ * Which write fixes a difference. `codeowners` is fixed by a reviewed pull request to the file,
+ * never by setup itself.
+ */
+export type SettingArea = 'ruleset' | 'state-ruleset' | 'workflow-permissions' | 'environment' | 'branch-policies' | 'labels' | 'codeowners';
+
+/** Areas `setup github` cannot write: a person changes them through a pull request. */
+export const MANUAL_AREAS: ReadonlySet<SettingArea> = new Set(['codeowners']);
 
 /** One named difference between current and wanted settings. */
 export interface SettingDifference {
@@ -24,7 +30,9 @@ export interface SettingDifference {
 /** Lists every difference from `current` to `wanted` (empty when in sync). Pure. */
 export function diffSettings(current: RepoSettings, wanted: RepoSettings): SettingDifference[] {
   const out: SettingDifference[] = [];
-  diffRuleset(current.ruleset, wanted.ruleset, out);
+  diffRuleset(current.ruleset, wanted.ruleset, out, 'ruleset');
+  diffRuleset(current.stateRuleset, wanted.stateRuleset, out, 'state-ruleset');
+  diffCodeowners(current, wanted, out);
 
   const cp = current.workflowPermissions;
   const wp = wanted.workflowPermissions;
@@ -45,48 +53,67 @@ export function diffSettings(current: RepoSettings, wanted: RepoSettings): Setti
   return out;
 }
 
-function diffRuleset(cur: RulesetState | null, want: RulesetState | null, out: SettingDifference[]): void {
-  const base = `ruleset.${RULESET_NAME}`;
-  if (!want) return;
-  if (!cur) {
-    out.push({ area: 'ruleset', name: base, current: 'missing', wanted: `active on ${want.include.join(', ')}: pull request with review, status checks, no bypass` });
+function diffCodeowners(current: RepoSettings, wanted: RepoSettings, out: SettingDifference[]): void {
+  const want = wanted.codeowners;
+  const cur = current.codeowners;
+  if (!want || !cur) return;
+  const fix = `add a line with an owner to ${cur.file ?? want.file} in a pull request`;
+  if (cur.file === null) {
+    out.push({ area: 'codeowners', name: 'codeowners', current: 'missing', wanted: `${want.file} giving an owner to ${want.owned.join(', ')}` });
     return;
   }
-  push(out, 'ruleset', `${base}.enforcement`, cur.enforcement, want.enforcement);
-  push(out, 'ruleset', `${base}.target`, cur.target, want.target);
-  push(out, 'ruleset', `${base}.conditions.ref_name.include`, list(cur.include), list(want.include));
-  push(out, 'ruleset', `${base}.conditions.ref_name.exclude`, list(cur.exclude), list(want.exclude));
-  push(out, 'ruleset', `${base}.bypass_actors`, actors(cur.bypassActors), actors(want.bypassActors));
+  for (const area of want.owned) {
+    if (cur.owned.includes(area)) continue;
+    out.push({ area: 'codeowners', name: `codeowners.${area}`, current: `no owner (for example ${cur.unowned[area] ?? area})`, wanted: `a code owner (${fix})` });
+  }
+}
+
+function diffRuleset(cur: RulesetState | null, want: RulesetState | null, out: SettingDifference[], area: 'ruleset' | 'state-ruleset'): void {
+  if (!want) return;
+  const base = `ruleset.${want.name}`;
+  if (!cur) {
+    const what = want.pullRequest ? 'pull request with review, status checks, no bypass' : `${want.otherRules.join(', ')}, no bypass`;
+    out.push({ area, name: base, current: 'missing', wanted: `active on ${want.include.join(', ')}: ${what}` });
+    return;
+  }
+  push(out, area, `${base}.enforcement`, cur.enforcement, want.enforcement);
+  push(out, area, `${base}.target`, cur.target, want.target);
+  push(out, area, `${base}.conditions.ref_name.include`, list(cur.include), list(want.include));
+  push(out, area, `${base}.conditions.ref_name.exclude`, list(cur.exclude), list(want.exclude));
+  push(out, area, `${base}.bypass_actors`, actors(cur.bypassActors), actors(want.bypassActors));
 
   if (want.pullRequest) {
     if (!cur.pullRequest) {
-      out.push({ area: 'ruleset', name: `${base}.rules.pull_request`, current: 'missing', wanted: 'required' });
+      out.push({ area, name: `${base}.rules.pull_request`, current: 'missing', wanted: 'required' });
     } else {
       for (const key of Object.keys(want.pullRequest) as (keyof typeof want.pullRequest)[]) {
-        push(out, 'ruleset', `${base}.pull_request.${key}`, cur.pullRequest[key], want.pullRequest[key]);
+        push(out, area, `${base}.pull_request.${key}`, cur.pullRequest[key], want.pullRequest[key]);
       }
     }
   }
   if (want.statusChecks) {
     if (!cur.statusChecks) {
-      out.push({ area: 'ruleset', name: `${base}.rules.required_status_checks`, current: 'missing', wanted: checks(want.statusChecks.required_status_checks) });
+      out.push({ area, name: `${base}.rules.required_status_checks`, current: 'missing', wanted: checks(want.statusChecks.required_status_checks) });
     } else {
-      push(out, 'ruleset', `${base}.required_status_checks`, checks(cur.statusChecks.required_status_checks), checks(want.statusChecks.required_status_checks));
+      push(out, area, `${base}.required_status_checks`, checks(cur.statusChecks.required_status_checks), checks(want.statusChecks.required_status_checks));
       push(
         out,
-        'ruleset',
+        area,
         `${base}.required_status_checks.strict_required_status_checks_policy`,
         cur.statusChecks.strict_required_status_checks_policy,
         want.statusChecks.strict_required_status_checks_policy,
       );
     }
   }
+  // A rule copydesk does not want here would block the publisher's own pushes to the state branch.
+  if (!want.pullRequest && cur.pullRequest) out.push({ area, name: `${base}.rules.pull_request`, current: 'present', wanted: 'absent (the publisher pushes to this branch directly)' });
+  if (!want.statusChecks && cur.statusChecks) out.push({ area, name: `${base}.rules.required_status_checks`, current: 'present', wanted: 'absent (the publisher pushes to this branch directly)' });
   for (const type of want.otherRules) {
-    if (!cur.otherRules.includes(type)) out.push({ area: 'ruleset', name: `${base}.rules.${type}`, current: 'missing', wanted: 'present' });
+    if (!cur.otherRules.includes(type)) out.push({ area, name: `${base}.rules.${type}`, current: 'missing', wanted: 'present' });
   }
   for (const type of cur.otherRules) {
     if (!want.otherRules.includes(type)) {
-      out.push({ area: 'ruleset', name: `${base}.rules.${type}`, current: 'present', wanted: `absent (put extra rules in another ruleset; "${RULESET_NAME}" is managed by copydesk)` });
+      out.push({ area, name: `${base}.rules.${type}`, current: 'present', wanted: `absent (put extra rules in another ruleset; "${want.name}" is managed by copydesk)` });
     }
   }
 }

@@ -8,12 +8,17 @@
  * - GET /repos/{o}/{r}/actions/permissions/workflow
  * - GET /repos/{o}/{r}/environments/publish (404 when missing) and its deployment-branch-policies
  * - GET /repos/{o}/{r}/labels
+ * - GET /repos/{o}/{r}/contents/{path}?ref=<default branch> for .github/CODEOWNERS, CODEOWNERS,
+ *   docs/CODEOWNERS (the first found; 404 when absent) https://docs.github.com/rest/repos/contents#get-repository-content
  */
 import type { Octokit } from '@octokit/rest';
 import { adviceFor, describeApiError, formatApiFailure, isNotFound } from './api-error.ts';
+import { CODEOWNERS_LOCATIONS, codeownersCoverage } from './codeowners.ts';
 import {
   PUBLISH_ENVIRONMENT,
   RULESET_NAME,
+  STATE_RULESET_NAME,
+  type CodeownersState,
   type BypassActor,
   type EnvironmentState,
   type LabelState,
@@ -45,13 +50,18 @@ export async function readSettings(octokit: Octokit, ref: RepoRef): Promise<Read
 
     step = 'Listing rulesets';
     const list = await octokit.paginate('GET /repos/{owner}/{repo}/rulesets', { owner, repo, includes_parents: false, per_page: 100 });
-    const summary = list.find((r) => r.name === RULESET_NAME && (r.source_type ?? 'Repository') === 'Repository');
-    let ruleset: RulesetState | null = null;
-    if (summary) {
-      step = `Reading ruleset ${RULESET_NAME}`;
+    const readRuleset = async (name: string): Promise<RulesetState | null> => {
+      const summary = list.find((r) => r.name === name && (r.source_type ?? 'Repository') === 'Repository');
+      if (!summary) return null;
+      step = `Reading ruleset ${name}`;
       const res = await octokit.request('GET /repos/{owner}/{repo}/rulesets/{ruleset_id}', { owner, repo, ruleset_id: summary.id, includes_parents: false });
-      ruleset = normalizeRuleset(res.data);
-    }
+      return normalizeRuleset(res.data);
+    };
+    const ruleset = await readRuleset(RULESET_NAME);
+    const stateRuleset = await readRuleset(STATE_RULESET_NAME);
+
+    step = 'Reading CODEOWNERS';
+    const codeowners = await readCodeowners(octokit, owner, repo, defaultBranch);
 
     step = 'Reading Actions workflow permissions';
     const perms = await octokit.request('GET /repos/{owner}/{repo}/actions/permissions/workflow', { owner, repo });
@@ -67,6 +77,8 @@ export async function readSettings(octokit: Octokit, ref: RepoRef): Promise<Read
       settings: {
         defaultBranch,
         ruleset,
+        stateRuleset,
+        codeowners,
         workflowPermissions: {
           default_workflow_permissions: perms.data.default_workflow_permissions,
           can_approve_pull_request_reviews: perms.data.can_approve_pull_request_reviews,
@@ -80,6 +92,24 @@ export async function readSettings(octokit: Octokit, ref: RepoRef): Promise<Read
     const admin = failure.status === 403 || failure.status === 404 ? ' Reading these settings needs a token with admin access to the repository (secret COPYDESK_ADMIN_TOKEN).' : '';
     return { ok: false, error: formatApiFailure(step, failure), action: adviceFor(failure) + admin };
   }
+}
+
+/** The first CODEOWNERS GitHub would use, on the default branch, and what it covers. */
+async function readCodeowners(octokit: Octokit, owner: string, repo: string, ref: string): Promise<CodeownersState> {
+  for (const path of CODEOWNERS_LOCATIONS) {
+    let data: unknown;
+    try {
+      data = (await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { owner, repo, path, ref })).data;
+    } catch (err) {
+      if (isNotFound(err)) continue;
+      throw err;
+    }
+    const file = data as { type?: string; encoding?: string; content?: string };
+    if (file.type !== 'file' || typeof file.content !== 'string') continue;
+    const text = file.encoding === 'base64' ? Buffer.from(file.content, 'base64').toString('utf8') : file.content;
+    return codeownersCoverage(path, text);
+  }
+  return codeownersCoverage(null, null);
 }
 
 async function readEnvironment(octokit: Octokit, owner: string, repo: string): Promise<EnvironmentState | null> {
@@ -121,6 +151,7 @@ async function readEnvironment(octokit: Octokit, owner: string, repo: string): P
 /** Turns GitHub's ruleset object into copydesk's comparable shape. */
 export function normalizeRuleset(data: {
   id: number;
+  name?: string;
   target?: string;
   enforcement: string;
   bypass_actors?: { actor_id?: number | null; actor_type: string; bypass_mode?: string }[];
@@ -129,6 +160,7 @@ export function normalizeRuleset(data: {
 }): RulesetState {
   const refName = (data.conditions as { ref_name?: { include?: string[]; exclude?: string[] } } | null | undefined)?.ref_name;
   const state: RulesetState = {
+    name: data.name ?? RULESET_NAME,
     id: data.id,
     enforcement: data.enforcement,
     target: data.target ?? 'branch',

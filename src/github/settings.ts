@@ -13,8 +13,18 @@
  * - Labels: https://docs.github.com/rest/issues/labels
  */
 
-/** Name of the ruleset copydesk owns; other rulesets are left alone. */
+/** Name of the ruleset copydesk owns on the default branch; other rulesets are left alone. */
 export const RULESET_NAME = 'copydesk';
+
+/**
+ * Name of the ruleset that keeps the state branch's history (the ledger: what was sent) from being
+ * rewritten or deleted. Only `deletion` and `non_fast_forward`: the publisher pushes to the branch
+ * directly with GITHUB_TOKEN, fast-forward only, so no pull request or status check may be required.
+ */
+export const STATE_RULESET_NAME = 'copydesk-state';
+
+/** The state branch when the configuration does not name one (`publish.state_branch`). */
+export const DEFAULT_STATE_BRANCH = 'copydesk-state';
 
 /** Name of the environment that holds the publishing secrets. */
 export const PUBLISH_ENVIRONMENT = 'publish';
@@ -62,15 +72,17 @@ export interface BypassActor {
   bypass_mode: string;
 }
 
-/** The `copydesk` branch ruleset. */
+/** A branch ruleset copydesk owns (`copydesk` or `copydesk-state`). */
 export interface RulesetState {
+  /** The ruleset's name, which is how copydesk finds it again. */
+  name: string;
   /** GitHub's id (null in the wanted settings). */
   id: number | null;
   /** `active`, `evaluate` (not enforced) or `disabled`. */
   enforcement: string;
   /** `branch` for a branch ruleset. */
   target: string;
-  /** Ref patterns the ruleset applies to (`~DEFAULT_BRANCH`). */
+  /** Ref patterns the ruleset applies to (`~DEFAULT_BRANCH`, `refs/heads/copydesk-state`). */
   include: string[];
   /** Ref patterns excluded. */
   exclude: string[];
@@ -129,12 +141,29 @@ export interface LabelState {
   description: string;
 }
 
+/**
+ * What the repository's CODEOWNERS file says about the paths that decide where secrets go or run
+ * with them. Read, never written: the file changes through a reviewed pull request.
+ */
+export interface CodeownersState {
+  /** Where GitHub found the file (`.github/CODEOWNERS`, `CODEOWNERS` or `docs/CODEOWNERS`), or null when there is none. */
+  file: string | null;
+  /** The required areas (see `CODEOWNED_AREAS`) whose every sample path has an owner. */
+  owned: string[];
+  /** For each area not owned: a sample path that has no owner. */
+  unowned: Record<string, string>;
+}
+
 /** Every setting copydesk manages, current or wanted. */
 export interface RepoSettings {
   /** The default branch (`main`). */
   defaultBranch: string;
   /** The `copydesk` ruleset, or null when missing. */
   ruleset: RulesetState | null;
+  /** The `copydesk-state` ruleset protecting the state branch, or null when missing. */
+  stateRuleset: RulesetState | null;
+  /** CODEOWNERS coverage of the paths that must have a code owner (null: not read). */
+  codeowners: CodeownersState | null;
   /** Actions token defaults. */
   workflowPermissions: WorkflowPermissions;
   /** The `publish` environment, or null when missing. */
@@ -151,7 +180,25 @@ export interface WantedOptions {
   statusCheck?: string;
   /** App that must report the check (default GitHub Actions, 15368); null accepts any source. */
   statusCheckAppId?: number | null;
+  /** The state branch to protect (default `copydesk-state`; `publish.state_branch` in the configuration). */
+  stateBranch?: string;
 }
+
+/**
+ * Areas CODEOWNERS must cover: everything that decides where secrets go or runs with them.
+ * Each is checked with sample paths (one level and deeper, at the root and nested for package
+ * files), because CODEOWNERS patterns match paths, and the last matching line decides.
+ */
+export const CODEOWNED_AREAS: readonly { area: string; samples: readonly string[] }[] = [
+  { area: '/copydesk.config.yaml', samples: ['copydesk.config.yaml'] },
+  { area: '/src/', samples: ['src/cli/main.ts', 'src/any/deeper/file.ts'] },
+  { area: '/scripts/', samples: ['scripts/copydesk.ts', 'scripts/any/deeper/file.ts'] },
+  { area: '/.github/', samples: ['.github/CODEOWNERS', '.github/workflows/publish.yml', '.github/any/deeper/file'] },
+  { area: '/.ci/', samples: ['.ci/use-node.sh', '.ci/any/deeper/file'] },
+  { area: 'package.json (any folder)', samples: ['package.json', 'site/package.json', 'any/deeper/package.json'] },
+  { area: 'package-lock.json (any folder)', samples: ['package-lock.json', 'site/package-lock.json', 'any/deeper/package-lock.json'] },
+  { area: 'npm-shrinkwrap.json (any folder)', samples: ['npm-shrinkwrap.json', 'any/deeper/npm-shrinkwrap.json'] },
+];
 
 /** Labels copydesk reads or writes. */
 export const COPYDESK_LABELS: readonly LabelState[] = [
@@ -168,6 +215,7 @@ export function wantedSettings(opts: WantedOptions): RepoSettings {
   return {
     defaultBranch: opts.defaultBranch,
     ruleset: {
+      name: RULESET_NAME,
       id: null,
       enforcement: 'active',
       target: 'branch',
@@ -185,6 +233,20 @@ export function wantedSettings(opts: WantedOptions): RepoSettings {
       // Without these, history on the default branch could be rewritten or the branch deleted.
       otherRules: ['deletion', 'non_fast_forward'],
     },
+    stateRuleset: {
+      name: STATE_RULESET_NAME,
+      id: null,
+      enforcement: 'active',
+      target: 'branch',
+      include: [`refs/heads/${opts.stateBranch ?? DEFAULT_STATE_BRANCH}`],
+      exclude: [],
+      bypassActors: [],
+      // No pull_request, status check, `update` or `creation` rule: the publisher must keep pushing.
+      pullRequest: null,
+      statusChecks: null,
+      otherRules: ['deletion', 'non_fast_forward'],
+    },
+    codeowners: { file: '.github/CODEOWNERS', owned: CODEOWNED_AREAS.map((a) => a.area), unowned: {} },
     workflowPermissions: { default_workflow_permissions: 'read', can_approve_pull_request_reviews: false },
     environment: {
       deploymentBranchPolicy: { protected_branches: false, custom_branch_policies: true },
@@ -209,7 +271,7 @@ export function rulesetBody(ruleset: RulesetState): Record<string, unknown> {
     });
   }
   return {
-    name: RULESET_NAME,
+    name: ruleset.name,
     target: ruleset.target,
     enforcement: ruleset.enforcement,
     bypass_actors: ruleset.bypassActors.map((a) => ({ ...a })),

@@ -7,6 +7,7 @@
  * Exit codes: 0 in sync / applied, 1 drift (check) or drift left after apply, 2 usage or GitHub error.
  */
 import { parseArgs, UsageError, type Command } from '../cli/context.ts';
+import { loadConfig } from '../config/load-config.ts';
 import { clientFromEnv } from './client-from-env.ts';
 import { runSetup, type SetupMode } from './setup.ts';
 
@@ -14,8 +15,10 @@ const HELP = `Usage: copydesk setup github [--dry-run | --check] [--repo owner/r
 
 Applies the GitHub rules copydesk relies on: a "copydesk" ruleset on the default branch
 (pull request with 1 approval, code-owner review, stale approvals dismissed, last push approved by
-someone else, required check, no bypass), Actions may not approve pull requests, a "publish"
-environment deployable from the default branch only, and copydesk's labels.
+someone else, required check, no bypass), a "copydesk-state" ruleset on the state branch (no force
+push, no deletion), Actions may not approve pull requests, a "publish" environment deployable from
+the default branch only, and copydesk's labels. Checks that CODEOWNERS gives an owner to the
+config, src/, scripts/, .github/, .ci/ and every package.json and lockfile (never edits it).
   --dry-run            show what would change; write nothing
   --check              exit 1 naming each setting that drifted; write nothing
   --repo owner/repo    repository (default: GITHUB_REPOSITORY)
@@ -40,10 +43,15 @@ export const setupCommand: Command = async (args, ctx) => {
   });
   if (!client.ok) throw new UsageError(client.error);
 
+  // The state branch to protect is the one the publisher writes (`publish.state_branch`).
+  const loaded = await loadConfig(ctx.root);
+  if (!loaded.ok) ctx.err(`warning: copydesk.config.yaml could not be read; protecting the default state branch copydesk-state\n`);
+
   const result = await runSetup(client.octokit, {
     owner: client.owner,
     repo: client.repo,
     mode,
+    ...(loaded.ok ? { stateBranch: loaded.config.stateBranch } : {}),
     ...(typeof flags['status-check'] === 'string' ? { statusCheck: flags['status-check'] } : {}),
   });
   (result.exitCode === 2 ? ctx.err : ctx.out)(`${result.text}\n`);

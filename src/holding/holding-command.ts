@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs, UsageError, type Command, type CommandContext } from '../cli/context.ts';
 import { fmtInZone } from '../post/time.ts';
 import { resolveChannels } from '../publish/channels.ts';
-import { createRedactor } from '../publish/redact.ts';
+import { createRedactor, secretValues } from '../publish/redact.ts';
+import { createSecretSink } from '../publish/secret-sink.ts';
 import { actorName } from '../cli/actor.ts';
 import { loadStatement } from './holding.ts';
 import { appendHoldingLog } from './holding-log.ts';
@@ -80,8 +81,10 @@ export const holdingCommand: Command = async (args, ctx) => {
   const { post } = found;
   for (const w of found.warnings) ctx.err(`warning: ${w.file}:${w.line}: ${w.message}\n`);
 
-  const setup = resolveChannels({ root: ctx.root, config, env: ctx.env });
-  const redact = createRedactor(setup.secrets);
+  const envSecrets = secretValues(ctx.env);
+  const redact = createRedactor(envSecrets);
+  const onSecret = createSecretSink({ redactor: redact, inActions: ctx.env.GITHUB_ACTIONS === 'true', write: ctx.out, alreadyMasked: envSecrets });
+  const setup = resolveChannels({ root: ctx.root, config, env: ctx.env, onSecret });
   const approve = await approvalFor(ctx);
   if (approve === 'missing') {
     ctx.err('copydesk holding: in GitHub Actions the approval check is required, and it needs GITHUB_TOKEN and GITHUB_REPOSITORY; nothing sent.\n');

@@ -35,6 +35,11 @@ export interface BlueskyChannelOptions {
   fetch?: typeof fetch;
   /** Give up waiting for any one HTTP answer after this many milliseconds (default 30 000). */
   timeoutMs?: number;
+  /**
+   * Called with each session token (access and refresh JWT) the moment createSession or
+   * refreshSession returns it, before any request uses it: the run masks and redacts it (secret-sink.ts).
+   */
+  onSecret?: (value: string) => void;
 }
 
 /** The post collection (NSID) every record goes into. */
@@ -65,7 +70,14 @@ export function createBlueskyChannel(opts: BlueskyChannelOptions): Channel {
     login ??= (async (): Promise<Login> => {
       try {
         // Inside the try: a malformed service URL throws here, and must become a result, not a crash.
-        const agent = new AtpAgent({ service: opts.service, fetch: timedFetch });
+        // persistSession runs inside login/refresh, before the new tokens are used for any request.
+        const agent = new AtpAgent({
+          service: opts.service,
+          fetch: timedFetch,
+          persistSession: (_evt, sess) => {
+            if (sess) for (const jwt of [sess.accessJwt, sess.refreshJwt]) opts.onSecret?.(jwt);
+          },
+        });
         const res = await agent.login({ identifier: opts.identifier, password: opts.password });
         return { ok: true, agent, did: res.data.did, handle: res.data.handle };
       } catch (err) {

@@ -15,6 +15,7 @@ import { PUBLISHABLE } from '../config/config.ts';
 import { CREDENTIAL_SECRET } from '../schedule/plan.ts';
 import type { Channel, Network } from './channel.ts';
 import { createOutboxChannel, OUTBOX_DIR } from './outbox.ts';
+import { secretValues } from './redact.ts';
 
 export type ChannelMode =
   /** Publish to the network itself. */
@@ -47,23 +48,14 @@ export interface ChannelSetupInput {
   env: CommandContext['env'];
   /** Injected fetch for the network channels (tests). */
   fetch?: typeof fetch;
+  /** Receives each credential a channel holds or mints (session JWTs), to mask and redact it (secret-sink.ts). */
+  onSecret?: (value: string) => void;
 }
 
-/** Environment variables whose values are secret, plus anything that looks like one. */
-export function secretValues(env: CommandContext['env']): string[] {
-  const named = ['BLUESKY_APP_PASSWORD', 'MASTODON_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-  const out = new Set<string>();
-  for (const [k, v] of Object.entries(env)) {
-    if (!v || v.trim().length < 4) continue;
-    if (named.includes(k) || /(TOKEN|PASSWORD|SECRET|PRIVATE_KEY|API_KEY)$/i.test(k)) {
-      out.add(v);
-      if (v.trim() !== v) out.add(v.trim());
-    }
-  }
-  return [...out];
-}
+// Moved to redact.ts (the state store needs it without loading the channels); re-exported for callers.
+export { secretValues } from './redact.ts';
 
-export function resolveChannels({ root, config, env, fetch: fetchImpl }: ChannelSetupInput): ChannelSetup {
+export function resolveChannels({ root, config, env, fetch: fetchImpl, onSecret }: ChannelSetupInput): ChannelSetup {
   const inActions = env.GITHUB_ACTIONS === 'true';
   const modes = {} as Record<Network, ChannelMode>;
   const help: Partial<Record<Network, string>> = {};
@@ -99,10 +91,10 @@ export function resolveChannels({ root, config, env, fetch: fetchImpl }: Channel
       return lazyNetworkChannel(network, async () => {
         if (network === 'mastodon') {
           const { createMastodonChannel } = await import('./mastodon.ts');
-          return createMastodonChannel({ instance: mastodonInstance!, token: env.MASTODON_TOKEN!, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+          return createMastodonChannel({ instance: mastodonInstance!, token: env.MASTODON_TOKEN!, ...(fetchImpl ? { fetch: fetchImpl } : {}), ...(onSecret ? { onSecret } : {}) });
         }
         const { createBlueskyChannel } = await import('./bluesky.ts');
-        return createBlueskyChannel({ service: config.channels.bluesky.service, identifier: blueskyId!, password: env.BLUESKY_APP_PASSWORD!, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+        return createBlueskyChannel({ service: config.channels.bluesky.service, identifier: blueskyId!, password: env.BLUESKY_APP_PASSWORD!, ...(fetchImpl ? { fetch: fetchImpl } : {}), ...(onSecret ? { onSecret } : {}) });
       });
     },
   };

@@ -6,13 +6,20 @@
 import type { CommandContext } from '../cli/context.ts';
 import { failuresIssueBody, needsAttention } from './format-report.ts';
 import type { PublishReport } from './publisher.ts';
+import { createRedactor, secretValues } from './redact.ts';
 
 /** Marker name (the hidden comment is `<!-- copydesk:publish-failures -->`). */
 export const FAILURES_MARKER = 'publish-failures';
 export const FAILURES_LABEL = 'copydesk-failure';
 
 /** What happened, one line for the log (never throws). */
-export async function syncFailuresIssue(report: PublishReport, env: CommandContext['env'], zone: string): Promise<string | undefined> {
+export async function syncFailuresIssue(
+  report: PublishReport,
+  env: CommandContext['env'],
+  zone: string,
+  /** The run's redactor (the one stdout, the summary and the state branch use). */
+  redact: (text: string) => string = createRedactor(secretValues(env)),
+): Promise<string | undefined> {
   const token = env.GITHUB_TOKEN;
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   if (!token || !owner || !repo) return undefined;
@@ -27,13 +34,14 @@ export async function syncFailuresIssue(report: PublishReport, env: CommandConte
         owner, repo, marker: FAILURES_MARKER, labels: [FAILURES_LABEL],
         title: `copydesk: ${list.length} post${list.length > 1 ? 's' : ''} could not be published`,
         body: failuresIssueBody(report, zone, runUrl),
+        redact,
       });
       return r.text;
     }
     if (!report.completed) return undefined;
-    const r = await closeIssueByMarker(octokit, { owner, repo, marker: FAILURES_MARKER, label: FAILURES_LABEL, comment: `All due posts are published or resolved as of run ${runUrl ?? report.runId}. Closing.` });
+    const r = await closeIssueByMarker(octokit, { owner, repo, marker: FAILURES_MARKER, label: FAILURES_LABEL, comment: `All due posts are published or resolved as of run ${runUrl ?? report.runId}. Closing.`, redact });
     return r.text;
   } catch (e) {
-    return `could not update the failures issue: ${(e as Error).message}`;
+    return redact(`could not update the failures issue: ${(e as Error).message}`);
   }
 }

@@ -1,4 +1,5 @@
 /** The publisher report for people: terminal text, the Actions job summary and the failures issue. */
+import { code, fence, text as inertText } from '../check/markdown.ts';
 import { fmtInZone } from '../post/time.ts';
 import type { PublishReport, ReportCategory, ReportedDecision } from './publisher.ts';
 
@@ -55,6 +56,33 @@ export function formatReportText(r: PublishReport, zone: string): string {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
+/** Longest error text shown in an issue or summary (a hostile server can answer megabytes). */
+export const MAX_ERROR_CHARS = 2000;
+
+/**
+ * A network's error text made plain: control characters (terminal escapes, bells, NULs) removed,
+ * line breaks kept, cut to `max` characters. Rendering it inert is the caller's job ({@link inertBlock}).
+ */
+export function plainErrorText(raw: string, max = MAX_ERROR_CHARS): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = raw.replace(/\r\n?/g, '\n').replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+  return clean.length > max ? `${clean.slice(0, max)}… (cut at ${max} characters)` : clean;
+}
+
+/**
+ * Text a server wrote, shown so that GitHub renders none of it: a fenced code block whose fence is
+ * longer than any backtick run inside (no links, images, @mentions or HTML can escape it).
+ */
+export function inertBlock(raw: string, max = MAX_ERROR_CHARS): string {
+  return fence(plainErrorText(raw, max));
+}
+
+/** The same for a table cell: an inline code span, one line, pipes escaped. */
+export function inertInline(raw: string, max = 500): string {
+  const one = plainErrorText(raw, max).replace(/\s+/g, ' ').trim();
+  return one ? code(one) : '';
+}
+
 export function formatSummaryMarkdown(r: PublishReport, zone: string, notes: string[]): string {
   const out: string[] = [];
   out.push(`## copydesk publish${r.dryRun ? ' (dry run)' : ''}`, '');
@@ -67,8 +95,9 @@ export function formatSummaryMarkdown(r: PublishReport, zone: string, notes: str
     out.push('| Outcome | Post | Network | Due | Details |', '| --- | --- | --- | --- | --- |');
     for (const d of rows) {
       const outcome = d.category === 'sent' ? (r.dryRun ? 'would send' : 'sent') : d.category;
-      const details = d.category === 'sent' ? (d.refs[d.sentThisRun.at(-1) ?? -1]?.url ?? '') : withNextStep(d.reason ?? '', d.action);
-      out.push(`| ${outcome} | \`${cell(d.postId)}\` (${cell(d.file)}) | ${d.network} | ${d.publishAt !== undefined ? fmtInZone(d.publishAt, zone) : ''} | ${cell(details)} |`);
+      // The reason can quote a server's error: shown as a code span, never as Markdown.
+      const details = d.category === 'sent' ? cell(d.refs[d.sentThisRun.at(-1) ?? -1]?.url ?? '') : [inertInline(d.reason ?? ''), d.action ? `Next step: ${inertText(d.action)}` : ''].filter(Boolean).join(' ');
+      out.push(`| ${outcome} | \`${cell(d.postId)}\` (${cell(d.file)}) | ${d.network} | ${d.publishAt !== undefined ? fmtInZone(d.publishAt, zone) : ''} | ${details} |`);
     }
     out.push('');
   }
@@ -82,15 +111,19 @@ export function needsAttention(r: PublishReport): ReportedDecision[] {
 }
 
 export function failuresIssueBody(r: PublishReport, zone: string, runUrl?: string): string {
+  const list = needsAttention(r);
   const out = [
-    'The scheduled publisher could not publish these posts. Each row says what went wrong and what to do; this issue is updated on every run and closed automatically once all is well.',
+    'The scheduled publisher could not publish these posts. Each one says what went wrong and what to do; this issue is updated on every run and closed automatically once all is well.',
     '',
-    '| Post | Network | Due | Error | Next step |',
-    '| --- | --- | --- | --- | --- |',
+    '| Post | Network | Due | Next step |',
+    '| --- | --- | --- | --- |',
   ];
-  for (const d of needsAttention(r)) {
-    out.push(`| \`${cell(d.postId)}\` (${cell(d.file)}) | ${d.network} | ${d.publishAt !== undefined ? fmtInZone(d.publishAt, zone) : ''} | ${cell(d.reason ?? d.hold ?? '')} | ${cell(d.action ?? 'See the reason.')} |`);
+  for (const d of list) {
+    out.push(`| ${code(d.postId)} (${cell(d.file)}) | ${d.network} | ${d.publishAt !== undefined ? fmtInZone(d.publishAt, zone) : ''} | ${inertText(d.action ?? 'See the error below.')} |`);
   }
+  // Errors can quote what a network's server answered: a hostile server must not be able to put
+  // links, images, @mentions or HTML into this issue, so each is shown as plain text in a fence.
+  for (const d of list) out.push('', `**${code(d.postId)} on ${d.network}**: what went wrong (as reported, shown as plain text):`, '', inertBlock(d.reason ?? d.hold ?? ''));
   out.push('', `Last run: ${runUrl ? `[${r.runId}](${runUrl})` : `\`${r.runId}\``} at ${r.finishedAt}.`, '', 'After fixing a failed post, run `copydesk publish --retry <post id>` (or the publish workflow) so it is tried again; a failure is never retried on its own.');
   return out.join('\n');
 }

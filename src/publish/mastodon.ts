@@ -39,6 +39,8 @@ export interface MastodonChannelOptions {
   mediaPollMs?: number;
   /** Most media-processing polls per attachment before answering `retry` (default 30). */
   mediaPollMax?: number;
+  /** Called once with the token when the channel is created, so the run masks and redacts it (secret-sink.ts). */
+  onSecret?: (value: string) => void;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -54,6 +56,7 @@ function iso639(lang: string): string | undefined {
 
 /** Create the channel; validates the options but makes no request. */
 export function createMastodonChannel(opts: MastodonChannelOptions): Channel {
+  opts.onSecret?.(opts.token);
   const base = instanceBaseUrl(opts.instance);
   const session: MastodonSession | undefined =
     'url' in base

@@ -17,7 +17,8 @@ import { resolveChannels } from './channels.ts';
 import { syncFailuresIssue } from './failures-issue.ts';
 import { formatReportText, formatSummaryMarkdown } from './format-report.ts';
 import { publish, type ApprovalVerdict } from './publisher.ts';
-import { createRedactor } from './redact.ts';
+import { createRedactor, secretValues } from './redact.ts';
+import { createSecretSink } from './secret-sink.ts';
 import { clearFailures } from './retry.ts';
 import { writeRunRecords } from './run-record.ts';
 import { syncStateRewrittenIssue } from './state-rewritten-issue.ts';
@@ -60,8 +61,12 @@ export const publishCommand: Command = async (args, ctx) => {
     return 1;
   }
   const config = loaded.config;
-  const setup = resolveChannels({ root: ctx.root, config, env: ctx.env });
-  const redact = createRedactor(setup.secrets);
+  // One redactor for the run: the environment's secrets now, session tokens as they are minted
+  // (masked in the Actions log at that moment too). Every writer below goes through it.
+  const envSecrets = secretValues(ctx.env);
+  const redact = createRedactor(envSecrets);
+  const onSecret = createSecretSink({ redactor: redact, inActions: ctx.env.GITHUB_ACTIONS === 'true', write: ctx.out, alreadyMasked: envSecrets });
+  const setup = resolveChannels({ root: ctx.root, config, env: ctx.env, onSecret });
   const out = (t: string) => ctx.out(redact(t));
   const err = (t: string) => ctx.err(redact(t));
   // The entry point read the clock once; real send times advance from it by monotonic elapsed time.
@@ -77,7 +82,7 @@ export const publishCommand: Command = async (args, ctx) => {
     for (const id of dupIds) err(`skipping id "${id}": used by more than one post file (${parsed.filter((p) => p.id === id).map((p) => p.file).join(', ')}); give each post its own id\n`);
     const posts = parsed.filter((p) => !dupIds.has(p.id));
 
-    const store = await openStateStore(ctx, { readOnly: dryRun, config });
+    const store = await openStateStore(ctx, { readOnly: dryRun, config, redact });
     const notes: string[] = [];
     out(`copydesk publish${dryRun ? ' --dry-run' : ''}: run ${runId}, state in ${store.description}\n`);
     for (const n of PUBLISHABLE) {
@@ -144,7 +149,7 @@ export const publishCommand: Command = async (args, ctx) => {
       }
     }
     if (!dryRun) {
-      const issue = await syncFailuresIssue(report, ctx.env, config.timezone);
+      const issue = await syncFailuresIssue(report, ctx.env, config.timezone, redact);
       if (issue) out(redact(`${issue}\n`));
     }
     // Red only for something new: a stopped run or a failure in this run. A known failure stays in the issue.

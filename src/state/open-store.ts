@@ -10,7 +10,9 @@ import type { Config } from '../config/config.ts';
 import { defaultConfig } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { createDirStore } from './dir-store.ts';
+import { createRedactor, secretValues } from '../publish/redact.ts';
 import { createGitStore } from './git-store.ts';
+import { redactingStore } from './redacting-store.ts';
 import type { StateStore } from './store.ts';
 
 export interface OpenStateOptions {
@@ -18,6 +20,8 @@ export interface OpenStateOptions {
   readOnly?: boolean;
   /** The loaded configuration (read from the repository when omitted). */
   config?: Config;
+  /** The run's redactor for everything written (default: one for the environment's secrets). */
+  redact?: (text: string) => string;
 }
 
 /** The folder used outside Actions. */
@@ -31,6 +35,11 @@ export function usesGitState(env: CommandContext['env']): boolean {
 }
 
 export async function openStateStore(ctx: CommandContext, opts: OpenStateOptions = {}): Promise<StateStore> {
+  const store = await openUnredacted(ctx, opts);
+  return redactingStore(store, opts.redact ?? createRedactor(secretValues(ctx.env)));
+}
+
+async function openUnredacted(ctx: CommandContext, opts: OpenStateOptions): Promise<StateStore> {
   const readOnly = opts.readOnly ?? false;
   if (!usesGitState(ctx.env)) {
     const store = createDirStore(join(ctx.root, LOCAL_STATE_DIR));

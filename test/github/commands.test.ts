@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -45,9 +45,12 @@ describe('copydesk setup github', () => {
         (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
       );
+    // The repository's own CODEOWNERS, as it is on the default branch.
+    fake.pushCommit('main', { '.github/CODEOWNERS': await readFile(join(ROOT, '.github/CODEOWNERS'), 'utf8') });
     const drift = await cli(['setup', 'github', '--check']);
     expect(drift.code).toBe(1);
     expect(drift.stdout).toContain('- ruleset.copydesk: is missing');
+    expect(drift.stdout).toContain('- ruleset.copydesk-state: is missing');
     expect(drift.stdout + drift.stderr).not.toContain('ghp_cli_secret');
 
     const applied = await cli(['setup', 'github']);

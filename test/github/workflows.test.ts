@@ -6,6 +6,9 @@ import { parse } from 'yaml';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 interface Step {
+  name?: string;
+  id?: string;
+  if?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -14,7 +17,7 @@ interface Step {
 interface Workflow {
   on: Record<string, unknown>;
   permissions: unknown;
-  jobs: Record<string, { permissions?: unknown; steps: Step[]; if?: string }>;
+  jobs: Record<string, { name?: string; permissions?: unknown; steps: Step[]; if?: string }>;
 }
 
 async function load(name: string): Promise<{ text: string; wf: Workflow }> {
@@ -26,7 +29,7 @@ function steps(wf: Workflow): Step[] {
   return Object.values(wf.jobs).flatMap((j) => j.steps);
 }
 
-describe.each(['preview-comment.yml', 'setup-drift.yml'])('%s', (name) => {
+describe.each(['check.yml', 'preview-comment.yml', 'setup-drift.yml'])('%s', (name) => {
   it('pins every action to a full commit sha with a version comment', async () => {
     const { text, wf } = await load(name);
     const uses = steps(wf).map((s) => s.uses).filter((u): u is string => u !== undefined);
@@ -73,5 +76,36 @@ describe('setup-drift.yml', () => {
     expect(wf.permissions).toEqual({ contents: 'read' });
     const check = steps(wf).find((s) => s.run?.includes('setup github --check'))!;
     expect(check.env).toEqual({ COPYDESK_ADMIN_TOKEN: '${{ secrets.COPYDESK_ADMIN_TOKEN }}' });
+  });
+});
+
+describe('check.yml', () => {
+  it('reports on every pull request: no paths filter, pull_request only, read-only, no secrets', async () => {
+    const { text, wf } = await load('check.yml');
+    // A required check with a `paths:` filter never reports on other PRs, which then cannot merge.
+    expect(wf.on).toEqual({ pull_request: null });
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    expect(text).not.toMatch(/secrets\./);
+    expect(Object.keys(wf.jobs)).toEqual(['check']);
+    expect(wf.jobs.check!.name).toBe('check');
+    expect(wf.jobs.check!.if).toBeUndefined();
+  });
+
+  it('decides first, with plain Node before any install, and skips the work (not the job) when nothing relevant changed', async () => {
+    const { wf } = await load('check.yml');
+    const list = wf.jobs.check!.steps;
+    const decide = list.findIndex((s) => s.id === 'relevant');
+    const install = list.findIndex((s) => s.run?.startsWith('npm ci'));
+    expect(decide).toBeGreaterThan(0);
+    expect(install).toBeGreaterThan(decide);
+    expect(list[decide]!.run).toBe('node scripts/check-relevant.ts "origin/$BASE_REF"');
+    expect(list[decide]!.if).toBeUndefined();
+    for (const s of list.slice(0, decide)) expect(s.run).toBeUndefined(); // only checkout and setup-node before it
+    // Every step after the decision runs unless it said "false" (a missing answer runs the check).
+    for (const s of list.slice(decide + 1)) expect(s.if).toMatch(/steps\.relevant\.outputs\.relevant != 'false'/);
+    const script = await readFile(join(ROOT, 'scripts/check-relevant.ts'), 'utf8');
+    const relevance = await readFile(join(ROOT, 'src/check/relevant-changes.ts'), 'utf8');
+    // It runs before `npm ci`: only node: built-ins and the pure decision may be imported.
+    for (const m of [...script.matchAll(/from '([^']+)'/g), ...relevance.matchAll(/from '([^']+)'/g)]) expect(m[1]).toMatch(/^(node:|\.\.\/src\/check\/relevant-changes\.ts$)/);
   });
 });
