@@ -22,7 +22,8 @@
  *   https://docs.github.com/rest/repos/repos#list-repository-activities
  *
  * Strictness: an Authorization header is required; any other route or method is answered 500 and
- * recorded in `violations`, which tests assert to be empty. Pushes to a fork are not this
+ * recorded in `violations`, which tests assert to be empty, unless a `fallback` fake is named:
+ * then it answers them (end-to-end tests pair this fake with test/fakes/github-fake.ts for issues). Pushes to a fork are not this
  * repository's activity (GitHub records them in the fork), so they are not listed.
  */
 import { execFile } from 'node:child_process';
@@ -124,6 +125,8 @@ export class GitHubGitFake {
   readonly pulls = new Map<number, FakePull>();
   readonly reviews = new Map<number, FakeReview[]>();
   readonly activity: FakeActivity[] = [];
+  /** Base URL of another strict fake that answers every route this one does not model. */
+  fallback: string | undefined;
   private seq = 0;
   private nextNumber = 1;
   private nextId = 5000;
@@ -223,6 +226,18 @@ export class GitHubGitFake {
     return sha;
   }
 
+  /** "Update branch": `by` merges main into the pull request's branch and pushes it. */
+  async updateBranch(pr: number, by: string): Promise<string> {
+    const p = this.pull(pr);
+    await run(this.work, ['fetch', '-q', 'origin']);
+    await run(this.work, ['checkout', '-q', '-B', p.headRef, `origin/${p.headRef}`]);
+    await this.git(['merge', '-q', '--no-ff', '-m', `Merge branch '${this.branch}' into ${p.headRef}`, `origin/${this.branch}`], by);
+    const sha = await this.pushRef(p.headRef, by);
+    p.headSha = sha;
+    p.associated.add(sha);
+    return sha;
+  }
+
   review(pr: number, user: string, state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED', commitId?: string): void {
     const p = this.pull(pr);
     this.reviews.get(pr)!.push({ id: this.nextId++, user, state, commitId: commitId ?? p.headSha, submittedAt: this.time() });
@@ -260,9 +275,9 @@ export class GitHubGitFake {
 
   /**
    * A hand-made merge commit pushed straight to main by `pusher` (an admin bypass): parents are
-   * main's tip and `otherParent`, and the tree is main's with `paths` taken from `otherParent`.
+   * main's tip and `otherParent` (in that order unless `otherFirst`), and the tree is main's with `paths` taken from `otherParent`.
    */
-  async craftMerge(otherParent: string, paths: string[], pusher: string): Promise<string> {
+  async craftMerge(otherParent: string, paths: string[], pusher: string, opts: { otherFirst?: boolean } = {}): Promise<string> {
     await run(this.work, ['fetch', '-q', 'origin']);
     await run(this.work, ['checkout', '-q', '-B', this.branch, `origin/${this.branch}`]);
     for (const path of paths) {
@@ -271,7 +286,8 @@ export class GitHubGitFake {
       else await this.git(['rm', '-q', '--', path]);
     }
     const tree = await this.git(['write-tree']);
-    const sha = await this.git(['commit-tree', tree, '-p', 'HEAD', '-p', otherParent, '-m', 'Merge branch (crafted)'], pusher);
+    const order = opts.otherFirst ? ['-p', otherParent, '-p', 'HEAD'] : ['-p', 'HEAD', '-p', otherParent];
+    const sha = await this.git(['commit-tree', tree, ...order, '-m', 'Merge branch (crafted)'], pusher);
     await this.git(['reset', '-q', '--hard', sha]);
     return this.pushRef(this.branch, pusher);
   }
@@ -341,7 +357,8 @@ export class GitHubGitFake {
     const segs = url.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
     const query = Object.fromEntries(url.searchParams.entries());
     const method = req.method ?? 'GET';
-    for await (const _ of req) void _;
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
     const path = '/' + segs.join('/');
     this.requests.push({ method, path, query });
     if (!/^(token|bearer) \S+$/i.test(req.headers.authorization ?? '')) {
@@ -355,8 +372,8 @@ export class GitHubGitFake {
       return reply(res, failure.status, { message: `Injected failure ${failure.status}`, documentation_url: DOCS });
     }
     try {
-      if (method !== 'GET' || segs[0] !== 'repos' || segs[1] !== this.owner || segs[2] !== this.repo) throw this.violation(method, path);
-      const out = await this.route(segs.slice(3), query, path);
+      const ours = method === 'GET' && segs[0] === 'repos' && segs[1] === this.owner && segs[2] === this.repo;
+      const out = (ours ? await this.route(segs.slice(3), query, path) : null) ?? (await this.forward(req, url, method, Buffer.concat(chunks), path));
       reply(res, out.status, out.body, out.headers);
     } catch (err) {
       if (err instanceof Answer) return reply(res, err.status, err.body);
@@ -365,12 +382,27 @@ export class GitHubGitFake {
     }
   }
 
+  /** Hands a route this fake does not model to `fallback`, or records a violation. */
+  private async forward(req: IncomingMessage, url: URL, method: string, body: Buffer, path: string): Promise<Reply> {
+    if (!this.fallback) throw this.violation(method, path);
+    const res = await fetch(`${this.fallback}${url.pathname}${url.search}`, {
+      method,
+      headers: { authorization: req.headers.authorization ?? '', 'content-type': req.headers['content-type'] ?? 'application/json', accept: req.headers.accept ?? 'application/json' },
+      ...(body.length > 0 ? { body } : {}),
+    });
+    const text = await res.text();
+    const headers: Record<string, string> = {};
+    const link = res.headers.get('link');
+    if (link) headers.link = link.replaceAll(this.fallback, this.baseUrl);
+    return { status: res.status, body: text === '' ? undefined : JSON.parse(text), headers };
+  }
+
   private violation(method: string, path: string): Answer {
     this.violations.push(`${method} ${path}: not a request copydesk should make`);
     return new Answer(500, { message: 'Unexpected request (github-git-fake)' });
   }
 
-  private async route(s: string[], q: Record<string, string>, path: string): Promise<Reply> {
+  private async route(s: string[], q: Record<string, string>, path: string): Promise<Reply | null> {
     const root = `/repos/${this.owner}/${this.repo}`;
     if (s[0] === 'commits' && s.length === 1) {
       // git log's default simplification, which is what GitHub's path filter shows.
@@ -425,7 +457,7 @@ export class GitHubGitFake {
         body: slice.map((a) => ({ id: a.id, node_id: `RA_${a.id}`, before: a.before, after: a.after, ref: a.ref, timestamp: a.timestamp, activity_type: a.activityType, actor: userJson(a.actor) })),
       };
     }
-    throw this.violation('GET', path);
+    return null;
   }
 
   private association(login: string): string {
@@ -500,12 +532,18 @@ function userJson(login: string): unknown {
 }
 
 function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (body === undefined || status === 204) {
+    res.writeHead(status, { 'x-github-request-id': 'GITFAKE:1', ...headers });
+    res.end();
+    return;
+  }
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-request-id': 'GITFAKE:1', ...headers });
   res.end(JSON.stringify(body));
 }
 
 /** A fake with a real origin and checkout, serving on 127.0.0.1. Call `close()` when done. */
-export async function startGitHubGitFake(): Promise<GitHubGitFake> {
+export async function startGitHubGitFake(opts: { fallback?: string } = {}): Promise<GitHubGitFake> {
   const fake = await new GitHubGitFake().init();
+  fake.fallback = opts.fallback;
   return fake.start();
 }

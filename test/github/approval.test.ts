@@ -103,6 +103,24 @@ describe('approves', () => {
     expect(await verify()).toEqual({ approved: true });
   });
 
+  it('after an unrelated pull request that branched before the post changed is merged with a merge commit', async () => {
+    await approvedPull({ [POST]: V1 }, 'squash');
+    const unrelated = await fake.openPull({ author: 'carol', files: { 'posts/other.md': 'o\n' } });
+    await approvedPull({ [POST]: V2 }, 'merge');
+    fake.review(unrelated, 'dave', 'APPROVED');
+    await fake.mergePull(unrelated, 'merge');
+    expect(await verify()).toEqual({ approved: true });
+  });
+
+  it('when the pull request branch was brought up to date with main before approval', async () => {
+    const pr = await fake.openPull({ author: 'alice', files: { [POST]: V1 } });
+    await approvedPull({ 'posts/other.md': 'o\n' }, 'merge', 'carol');
+    await fake.updateBranch(pr, 'alice');
+    fake.review(pr, 'bob', 'APPROVED');
+    await fake.mergePull(pr, 'merge');
+    expect(await verify()).toEqual({ approved: true });
+  });
+
   it('when reviews and activity span several pages', async () => {
     fake.maxPerPage = 2;
     const pr = await fake.openPull({ author: 'alice', files: { [POST]: V1 } });
@@ -201,6 +219,15 @@ describe('attack 3: content restored from an older approved pull request', () =>
     const first = await approvedPull({ [POST]: V1 });
     await approvedPull({ [POST]: V2 }, 'merge', 'carol');
     await fake.craftMerge(fake.pulls.get(first)!.headSha, [POST], 'owner');
+    const v = await verify();
+    expect(await readFile(join(fake.checkout, POST), 'utf8')).toBe(V1);
+    expectHeld(v, /without a merged pull request/);
+  });
+
+  it('the same crafted merge with its parents swapped (main\'s tip second)', async () => {
+    const first = await approvedPull({ [POST]: V1 });
+    await approvedPull({ [POST]: V2 }, 'merge', 'carol');
+    await fake.craftMerge(fake.pulls.get(first)!.headSha, [POST], 'owner', { otherFirst: true });
     const v = await verify();
     expect(await readFile(join(fake.checkout, POST), 'utf8')).toBe(V1);
     expectHeld(v, /without a merged pull request/);
