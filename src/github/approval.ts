@@ -1,26 +1,39 @@
 /**
  * "The second reader": before the publisher sends a post, check on GitHub that the exact content
- * about to go out was approved in a merged pull request by a human who is not its author.
+ * about to go out (the post file and every media file it attaches) was approved in a merged pull
+ * request by someone who could approve it on GitHub and did not push what they approved.
  *
  * The branch ruleset (see setup.ts) should make an unreviewed merge impossible, but rulesets can be
  * bypassed by admins, switched off, or never applied; this check reads what actually happened.
  *
  * Algorithm (GitHub REST, all reads):
- * 1. Latest commit on `branch` touching `path`: GET /repos/{o}/{r}/commits?sha=&path=&per_page=1
- *    https://docs.github.com/rest/commits/commits#list-commits
+ * 1. The caller names the commit that last set the post's content in FULL history
+ *    (src/publish/last-change.ts: a crafted merge that restores old text is that commit, not the
+ *    old pull request git's default simplification would show).
  * 2. Pull requests that introduced it: GET /repos/{o}/{r}/commits/{sha}/pulls, kept when merged
  *    into `branch`. https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit
- *    This works for merge commits (git's history simplification yields the PR's own commit),
- *    squash merges and rebase merges (GitHub associates the new commits with the PR).
- * 3. The file at the PR's final head must be byte-identical to what will be sent (same blob sha):
+ *    A merge commit, a squash commit and rebased commits are all associated with their PR.
+ * 3. At the PR's final head, the post and each media file must be byte-identical to what will be
+ *    sent (same blob sha, a regular file at exactly that path):
  *    GET /repos/{o}/{r}/contents/{path}?ref=head. https://docs.github.com/rest/repos/contents#get-repository-content
  * 4. Reviews: GET /repos/{o}/{r}/pulls/{n}/reviews (paginated). Each reviewer's latest decisive
- *    review counts; one APPROVED on the head commit by a human other than the PR author (and other
- *    than the head commit's author: the last push needs someone else's eyes) is required.
+ *    review counts, and only from accounts with write access (./write-access.ts), as on GitHub.
+ *    One APPROVED on the head commit by a human other than the PR author is required, and the
+ *    approver must not be who pushed that head (./head-pusher.ts, from GitHub's push record).
  *    https://docs.github.com/rest/pulls/reviews#list-reviews-for-a-pull-request
  */
-import type { Octokit } from '@octokit/rest';
 import { describeApiError, formatApiFailure, adviceFor, isNotFound } from './api-error.ts';
+import { headPushers, type PullHead, type PushersResult } from './head-pusher.ts';
+import type { Octokit } from './octokit.ts';
+import { createWriteAccessLookup, type WriteAccessLookup } from './write-access.ts';
+
+/** A file that is sent with the post, as it is about to be sent. */
+export interface SentFile {
+  /** Repository-relative path (forward slashes). */
+  path: string;
+  /** Git blob sha of the exact bytes about to be sent. */
+  blobSha: string;
+}
 
 /** What to verify: the post file as it is about to be sent. */
 export interface ApprovalTarget {
@@ -34,6 +47,18 @@ export interface ApprovalTarget {
   path: string;
   /** Git blob sha (`git hash-object`) of the content about to be sent. */
   blobSha: string;
+  /** The commit that last set the post's content, found in full history (src/publish/last-change.ts). */
+  lastChange: string;
+  /** The post's media files (images, video), each checked like the post at the approved head. */
+  media?: SentFile[];
+}
+
+/** Per-run lookups, shared by every post of one run (each account's permission is asked once). */
+export interface ApprovalLookups {
+  /** Write access of one account. */
+  writeAccess: WriteAccessLookup;
+  /** Who pushed a pull request's head commit. */
+  pushers: (head: PullHead) => Promise<PushersResult>;
 }
 
 /** Why a post is held. Each has its own reason and action text. */
@@ -42,15 +67,19 @@ export type HeldCode =
   | 'direct-push'
   /** A pull request was merged without any approving review (admin bypass or rules off). */
   | 'unapproved-merge'
-  /** The only approvals came from the PR's author or the author of its last commit. */
+  /** The only approvals came from the PR's author or from whoever pushed its last commit. */
   | 'self-approval'
   /** The only approvals came from bots (GitHub Actions, apps). */
   | 'bot-approval'
+  /** The only approvals came from accounts without write access (strangers, second accounts). */
+  | 'no-write-access'
+  /** Who pushed the approved head is not known, so "approved by someone else" cannot be shown. */
+  | 'pusher-unknown'
   /** Approved, but commits were pushed after the approval. */
   | 'stale-approval'
-  /** A reviewer's latest decisive review asks for changes. */
+  /** A reviewer with write access asks for changes in their latest decisive review. */
   | 'changes-requested'
-  /** The content to be sent differs from the content at the reviewed head. */
+  /** The post or a media file to be sent differs from the content at the reviewed head. */
   | 'content-changed'
   /** The file or branch does not exist on GitHub. */
   | 'not-found'
@@ -74,7 +103,7 @@ export type ApprovalResult =
       approved: false;
       /** Machine-readable cause; see {@link HeldCode}. */
       code: HeldCode;
-      /** One or two sentences saying what was found. */
+      /** One or two sentences saying which post, and what was found. */
       reason: string;
       /** What a person should do so the post can go out. */
       action: string;
@@ -90,7 +119,7 @@ const DECISIVE = new Set(['APPROVED', 'CHANGES_REQUESTED', 'DISMISSED']);
 interface PullInfo {
   number: number;
   authorLogin: string;
-  headSha: string;
+  head: PullHead;
   mergedAt: string;
 }
 
@@ -108,48 +137,69 @@ export function isBotUser(login: string, type: string | undefined): boolean {
   return type === 'Bot' || /\[bot\]$/i.test(login);
 }
 
-/** Checks that `blobSha` at `path` on `branch` was approved by a second, human reader. Never throws. */
-export async function verifyApproval(octokit: Octokit, target: ApprovalTarget): Promise<ApprovalResult> {
+/** Lookups for one run, asking GitHub through `octokit`. */
+export function createApprovalLookups(octokit: Octokit, owner: string, repo: string): ApprovalLookups {
+  const pushers = new Map<string, Promise<PushersResult>>();
+  return {
+    writeAccess: createWriteAccessLookup(octokit, owner, repo),
+    pushers: (head) => {
+      const key = `${head.repoFullName}\u0000${head.ref}\u0000${head.sha}`;
+      let p = pushers.get(key);
+      if (!p) pushers.set(key, (p = headPushers(octokit, owner, repo, head)));
+      return p;
+    },
+  };
+}
+
+/** Checks that the post and its media were approved by a second reader with write access. Never throws. */
+export async function verifyApproval(octokit: Octokit, target: ApprovalTarget, lookups: ApprovalLookups = createApprovalLookups(octokit, target.owner, target.repo)): Promise<ApprovalResult> {
   const { owner, repo, branch, path } = target;
   const blobSha = target.blobSha.toLowerCase();
-  if (!SHA_RE.test(blobSha)) {
-    return held('bad-input', `blobSha "${target.blobSha}" is not a git blob sha (40 or 64 hex digits).`, 'Compute it with `git hash-object <file>` over the exact bytes being sent.');
-  }
-  if (path === '' || path.startsWith('/') || path.split('/').includes('..')) {
-    return held('bad-input', `path "${path}" is not a repository-relative file path.`, 'Pass the post\'s path relative to the repository root, e.g. posts/launch.md.');
-  }
-
-  let lastCommit: string;
-  try {
-    const res = await octokit.request('GET /repos/{owner}/{repo}/commits', { owner, repo, sha: branch, path, per_page: 1 });
-    const first = res.data[0];
-    if (!first) {
-      return held('not-found', `No commit on ${branch} touches ${path}.`, `Merge the post into ${branch} through a reviewed pull request first.`);
+  const lastChange = target.lastChange.toLowerCase();
+  const files: SentFile[] = [{ path, blobSha }, ...(target.media ?? []).map((m) => ({ path: m.path, blobSha: m.blobSha.toLowerCase() }))];
+  for (const f of files) {
+    if (!SHA_RE.test(f.blobSha)) {
+      return held('bad-input', `${path}: the blob id "${f.blobSha}" of ${f.path} is not a git blob sha (40 or 64 hex digits).`, 'Compute it with `git hash-object --no-filters <file>` over the exact bytes being sent.');
     }
-    lastCommit = first.sha;
-  } catch (err) {
-    return apiHeld(`Listing commits of ${path} on ${branch}`, err);
+    if (f.path === '' || f.path.startsWith('/') || f.path.split('/').includes('..')) {
+      return held('bad-input', `${path}: "${f.path}" is not a repository-relative file path.`, 'Pass paths relative to the repository root, e.g. posts/launch.md.');
+    }
+  }
+  if (!SHA_RE.test(lastChange)) {
+    return held('bad-input', `${path}: "${target.lastChange}" is not a commit sha.`, 'Pass the commit that last changed the post (src/publish/last-change.ts).');
   }
 
   let pulls: PullInfo[];
   let mergedElsewhere: string[] = [];
   try {
-    const res = await octokit.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { owner, repo, commit_sha: lastCommit, per_page: 100 });
+    const res = await octokit.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { owner, repo, commit_sha: lastChange, per_page: 100 });
     mergedElsewhere = res.data.filter((p) => p.merged_at && p.base.ref !== branch).map((p) => `#${p.number} (into ${p.base.ref})`);
     pulls = res.data
       .filter((p) => p.merged_at && p.base.ref === branch)
-      .map((p) => ({ number: p.number, authorLogin: p.user?.login ?? '', headSha: p.head.sha, mergedAt: p.merged_at! }))
+      .map((p) => ({
+        number: p.number,
+        authorLogin: p.user?.login ?? '',
+        head: { ref: p.head.ref, sha: p.head.sha, repoFullName: p.head.repo?.full_name ?? null },
+        mergedAt: p.merged_at!,
+      }))
       .sort((a, b) => b.mergedAt.localeCompare(a.mergedAt));
   } catch (err) {
-    return apiHeld(`Listing pull requests of commit ${lastCommit.slice(0, 7)}`, err);
+    if ((err as { status?: unknown }).status === 422) {
+      return held(
+        'direct-push',
+        `${path}: its last change (commit ${lastChange.slice(0, 7)}) is not on GitHub, so no pull request reviewed it.`,
+        `Publish only from a checkout of ${branch} as GitHub has it; open a pull request for ${path} and have it approved.`,
+      );
+    }
+    return apiHeld(path, `Listing pull requests of commit ${lastChange.slice(0, 7)}`, err);
   }
   if (pulls.length === 0) {
     return held(
       'direct-push',
       mergedElsewhere.length > 0
-        ? `The latest change to ${path} (commit ${lastCommit.slice(0, 7)}) was merged by ${mergedElsewhere.join(', ')}, not by a pull request into ${branch}: its review does not cover ${branch}.`
-        : `The latest change to ${path} (commit ${lastCommit.slice(0, 7)}) reached ${branch} without a merged pull request: a direct push or an admin bypass.`,
-      `Open a pull request that changes ${path}, have someone other than its author approve it, and merge it. Run \`copydesk setup github --check\` to see whether the branch rules still block direct pushes.`,
+        ? `${path}: its last change (commit ${lastChange.slice(0, 7)}) was merged by ${mergedElsewhere.join(', ')}, not by a pull request into ${branch}; that review does not cover ${branch}.`
+        : `${path}: its last change (commit ${lastChange.slice(0, 7)}) reached ${branch} without a merged pull request (a direct push, a hand-made merge commit or an admin bypass), so nobody approved this content.`,
+      `Open a pull request that changes ${path}, have someone with write access other than its author approve it, and merge it. Run \`copydesk setup github --check\` to see whether the branch rules still block direct pushes.`,
     );
   }
 
@@ -157,7 +207,7 @@ export async function verifyApproval(octokit: Octokit, target: ApprovalTarget): 
   // proves it was read. When none does, report on the most recently merged one.
   let firstHeld: ApprovalResult | null = null;
   for (const pull of pulls) {
-    const result = await evaluatePull(octokit, target, blobSha, pull);
+    const result = await evaluatePull(octokit, target, files, pull, lookups);
     if (result.approved) return result;
     firstHeld ??= result;
     if (result.code === 'api-error') return result;
@@ -165,31 +215,39 @@ export async function verifyApproval(octokit: Octokit, target: ApprovalTarget): 
   return firstHeld!;
 }
 
-async function evaluatePull(octokit: Octokit, target: ApprovalTarget, blobSha: string, pull: PullInfo): Promise<ApprovalResult> {
+async function evaluatePull(octokit: Octokit, target: ApprovalTarget, files: SentFile[], pull: PullInfo, lookups: ApprovalLookups): Promise<ApprovalResult> {
   const { owner, repo, path } = target;
   const pr = pull.number;
-  const newPr = `Open a new pull request with the intended content of ${path} and have someone other than its author approve it after the last commit.`;
+  const headSha = pull.head.sha;
+  const short = headSha.slice(0, 7);
 
-  // 3. The content at the reviewed head must be what will be sent.
-  try {
-    const res = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { owner, repo, path, ref: pull.headSha });
-    const data = res.data as { type?: string; sha?: string };
-    if (Array.isArray(res.data) || data.type !== 'file' || typeof data.sha !== 'string') {
-      return held('content-changed', `At the head of PR #${pr}, ${path} is not a file.`, newPr, pr);
+  // 3. The content at the reviewed head must be what will be sent: the post, then each media file.
+  for (const f of files) {
+    const what = f.path === path ? path : `the media file ${f.path} of ${path}`;
+    const fix = f.path === path
+      ? `Open a new pull request with the intended content of ${path} and have someone with write access other than its author approve it after the last commit.`
+      : `Open a pull request that changes ${path} together with ${f.path} (any edit to the post will do), so the second reader approves the post as it will be sent.`;
+    try {
+      const res = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { owner, repo, path: f.path, ref: headSha });
+      const data = res.data as { type?: string; sha?: string; path?: string };
+      // GitHub may answer a symlink with the file it points to: require a file at exactly this path.
+      if (Array.isArray(res.data) || data.type !== 'file' || data.path !== f.path || typeof data.sha !== 'string') {
+        return held('content-changed', `${what}: at the head of PR #${pr} (${short}) ${f.path} is not a regular file, so this content was never reviewed there.`, fix, pr);
+      }
+      if (data.sha.toLowerCase() !== f.blobSha) {
+        return held(
+          'content-changed',
+          `${what}: what would be sent differs from what was reviewed in PR #${pr} (head ${short}); it changed after the review, or another merge changed it.`,
+          fix,
+          pr,
+        );
+      }
+    } catch (err) {
+      if (isNotFound(err)) {
+        return held('content-changed', `${what}: ${f.path} does not exist at the head of PR #${pr} (${short}), so it was not in the pull request that was reviewed.`, fix, pr);
+      }
+      return apiHeld(path, `Reading ${f.path} at the head of PR #${pr}`, err, pr);
     }
-    if (data.sha.toLowerCase() !== blobSha) {
-      return held(
-        'content-changed',
-        `The content to be sent differs from ${path} as reviewed in PR #${pr} (head ${pull.headSha.slice(0, 7)}): it changed after review, or another merge changed it.`,
-        newPr,
-        pr,
-      );
-    }
-  } catch (err) {
-    if (isNotFound(err)) {
-      return held('content-changed', `${path} does not exist at the head of PR #${pr} (${pull.headSha.slice(0, 7)}), so this content was never reviewed there.`, newPr, pr);
-    }
-    return apiHeld(`Reading ${path} at the head of PR #${pr}`, err, pr);
   }
 
   // 4. Reviews.
@@ -207,67 +265,96 @@ async function evaluatePull(octokit: Octokit, target: ApprovalTarget, blobSha: s
         order,
       }));
   } catch (err) {
-    return apiHeld(`Listing reviews of PR #${pr}`, err, pr);
+    return apiHeld(path, `Listing reviews of PR #${pr}`, err, pr);
   }
 
-  const latest = latestDecisive(reviews);
-  const changes = latest.filter((r) => r.state === 'CHANGES_REQUESTED').map((r) => r.login);
+  const latest = latestDecisive(reviews).filter((r) => r.state !== 'DISMISSED');
+  const humansOther = latest.filter((r) => !isBotUser(r.login, r.type) && !sameLogin(r.login, pull.authorLogin));
+
+  // Only reviews from people with write access count, for and against (GitHub's own rule).
+  const writers = new Set<string>();
+  for (const r of humansOther) {
+    const access = await lookups.writeAccess(r.login);
+    if (!access.ok) {
+      return held(
+        'api-error',
+        `${path}: could not check whether ${r.login}, who reviewed PR #${pr}, has write access (${access.error}), so the approval could not be verified and the post is held.`,
+        'Run the publisher again; if it keeps failing, check that the workflow token can read the repository (metadata: read).',
+        pr,
+      );
+    }
+    if (access.canWrite) writers.add(r.login.toLowerCase());
+  }
+  const counts = (r: ReviewInfo) => writers.has(r.login.toLowerCase());
+
+  const changes = humansOther.filter((r) => r.state === 'CHANGES_REQUESTED' && counts(r)).map((r) => r.login);
   if (changes.length > 0) {
     return held(
       'changes-requested',
-      `PR #${pr} was merged while ${changes.join(', ')} requested changes.`,
+      `${path}: PR #${pr} was merged while ${changes.join(', ')} requested changes.`,
       `Address the requested changes in a new pull request for ${path} and get it approved.`,
       pr,
     );
   }
 
   const approvals = latest.filter((r) => r.state === 'APPROVED');
-  const humansOther = approvals.filter((r) => !isBotUser(r.login, r.type) && !sameLogin(r.login, pull.authorLogin));
-  const onHead = humansOther.filter((r) => r.commitId === pull.headSha);
+  const writerApprovals = humansOther.filter((r) => r.state === 'APPROVED' && counts(r));
+  const onHead = writerApprovals.filter((r) => r.commitId === headSha);
+  const secondReader = `Open a pull request for ${path} and ask someone with write access, other than its author and whoever pushed its last commit, to approve it.`;
 
-  let headAuthor = '';
   if (onHead.length > 0) {
-    try {
-      const res = await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', { owner, repo, ref: pull.headSha });
-      headAuthor = res.data.author?.login ?? '';
-    } catch (err) {
-      return apiHeld(`Reading head commit of PR #${pr}`, err, pr);
+    const pushed = await lookups.pushers(pull.head);
+    if (!pushed.ok) {
+      return held(
+        'pusher-unknown',
+        `${path}: PR #${pr} was approved by ${names(onHead)}, but ${pushed.reason}; an approval counts only from someone other than who pushed the approved commit.`,
+        `Push the pull request's branch to this repository (not a fork), have someone who did not push it approve the last commit, and merge it. If GitHub was failing, run the publisher again.`,
+        pr,
+      );
     }
+    const valid = onHead.filter((r) => !pushed.pushers.some((p) => sameLogin(p, r.login)));
+    if (valid.length > 0) return { approved: true, pr, approvers: valid.map((r) => r.login).sort(), headSha };
+    return held(
+      'self-approval',
+      `${path}: PR #${pr} was approved only by ${names(onHead)}, but ${pushed.pushers.join(', ')} pushed its last commit (${short}); the last push needs someone else's approval.`,
+      secondReader,
+      pr,
+    );
   }
-  const valid = onHead.filter((r) => headAuthor === '' || !sameLogin(r.login, headAuthor));
-  if (valid.length > 0) {
-    return { approved: true, pr, approvers: valid.map((r) => r.login).sort(), headSha: pull.headSha };
-  }
-
-  const secondReader = `Open a pull request for ${path} and ask someone other than its author to approve it.`;
-  if (onHead.length > 0) {
-    return held('self-approval', `PR #${pr} was approved only by ${onHead.map((r) => r.login).join(', ')}, who also wrote its last commit.`, secondReader, pr);
-  }
-  const stale = humansOther.filter((r) => r.commitId !== pull.headSha);
+  const stale = writerApprovals.filter((r) => r.commitId !== headSha);
   if (stale.length > 0) {
     return held(
       'stale-approval',
-      `PR #${pr} was approved by ${stale.map((r) => r.login).join(', ')} on an earlier commit; commits were pushed after the approval, so its final content (${pull.headSha.slice(0, 7)}) was not approved.`,
+      `${path}: PR #${pr} was approved by ${names(stale)} on an earlier commit; commits were pushed after the approval, so its final content (${short}) was not approved.`,
       `Open a new pull request for ${path} and have it approved after its last commit.`,
+      pr,
+    );
+  }
+  const outsiders = humansOther.filter((r) => r.state === 'APPROVED' && !counts(r));
+  if (outsiders.length > 0) {
+    return held(
+      'no-write-access',
+      `${path}: PR #${pr} was approved only by ${names(outsiders)}, who ${outsiders.length === 1 ? 'has' : 'have'} no write access to ${owner}/${repo}; GitHub does not count such approvals, and neither does copydesk.`,
+      `${secondReader} To make someone a second reader, give them write access (Settings → Collaborators and teams).`,
       pr,
     );
   }
   const self = approvals.filter((r) => sameLogin(r.login, pull.authorLogin));
   if (self.length > 0) {
-    return held('self-approval', `PR #${pr} was approved only by its author, ${pull.authorLogin}.`, secondReader, pr);
+    return held('self-approval', `${path}: PR #${pr} was approved only by its author, ${pull.authorLogin}.`, secondReader, pr);
   }
   const bots = approvals.filter((r) => isBotUser(r.login, r.type));
   if (bots.length > 0) {
     return held(
       'bot-approval',
-      `PR #${pr} was approved only by ${bots.map((r) => r.login).join(', ')} (a bot); a post needs a human second reader.`,
+      `${path}: PR #${pr} was approved only by ${names(bots)} (a bot); a post needs a human second reader.`,
       `${secondReader} Keep "Allow GitHub Actions to create and approve pull requests" off (copydesk setup github).`,
       pr,
     );
   }
   return held(
     'unapproved-merge',
-    `PR #${pr} was merged without an approving review (an admin bypass, or the branch rules were off).`,
+    `${path}: PR #${pr} was merged without an approving review (an admin bypass, or the branch rules were off).`,
     `${secondReader} Run \`copydesk setup github --check\` to see whether the review rule is in force.`,
     pr,
   );
@@ -283,6 +370,10 @@ function latestDecisive(reviews: ReviewInfo[]): ReviewInfo[] {
   return [...byLogin.values()];
 }
 
+function names(rs: ReviewInfo[]): string {
+  return rs.map((r) => r.login).join(', ');
+}
+
 function sameLogin(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
@@ -291,10 +382,10 @@ function held(code: HeldCode, reason: string, action: string, pr?: number): Appr
   return pr === undefined ? { approved: false, code, reason, action } : { approved: false, code, reason, action, pr };
 }
 
-function apiHeld(what: string, err: unknown, pr?: number): ApprovalResult {
+function apiHeld(path: string, what: string, err: unknown, pr?: number): ApprovalResult {
   const failure = describeApiError(err);
   if (failure.status === 404) {
-    return held('not-found', formatApiFailure(what, failure), adviceFor(failure), pr);
+    return held('not-found', `${path}: ${formatApiFailure(what, failure)}.`, adviceFor(failure), pr);
   }
-  return held('api-error', `${formatApiFailure(what, failure)}. Approval could not be verified, so the post is held.`, adviceFor(failure), pr);
+  return held('api-error', `${path}: ${formatApiFailure(what, failure)}. Approval could not be verified, so the post is held.`, adviceFor(failure), pr);
 }

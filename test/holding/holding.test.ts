@@ -19,7 +19,7 @@ import type { Channel, Network } from '../../src/publish/channel.ts';
 import { readLedger, recordEvents } from '../../src/schedule/ledger.ts';
 import { createDirStore } from '../../src/state/dir-store.ts';
 import { openStateStore } from '../../src/state/open-store.ts';
-import { startGitHubFake } from '../fakes/github-fake.ts';
+import { startGitHubGitFake } from '../fakes/github-git-fake.ts';
 import { startMastodonFake, type MastodonFake } from '../fakes/mastodon-fake.ts';
 import { clonesWithOrigin, context, postFile, tempRepo, TEST_CONFIG } from '../helpers/crisis-repo.ts';
 
@@ -140,20 +140,23 @@ describe('copydesk holding', () => {
   });
 
   it('in Actions, sends only a statement approved in a merged pull request (strict GitHub fake)', async () => {
-    const gh = await startGitHubFake();
+    // GitHub over a real git history (the approval gate follows the checkout's full history).
+    const gh = await startGitHubGitFake();
     cleanups.push(() => gh.close());
+    gh.roles.set('ola', 'write');
+    gh.roles.set('piotr', 'write');
     const mastodon = await startMastodonFake({ token: 'mstdn-crisis-token-0002', now: Date.parse('2027-03-15T07:10:00Z') });
     cleanups.push(() => mastodon.close());
     const approved = postFile({ id: 'holding-aware', channels: ['mastodon'] }, 'We know something has gone wrong, and we are looking into it.');
     const pushed = postFile({ id: 'holding-pause', channels: ['mastodon'] }, 'We are pausing our posts for now.');
     // On GitHub: one statement came through a reviewed PR, the other was pushed straight to main.
-    const pr = gh.openPull({ author: 'ola', files: { 'playbook/holding/aware.md': approved } });
-    gh.review(pr, { user: 'piotr', state: 'APPROVED' });
-    gh.mergePull(pr, 'squash', 'piotr');
-    gh.pushCommit('main', { 'playbook/holding/pause.md': pushed }, 'mallory', 'quick fix');
-
-    const { clones, cleanup } = await clonesWithOrigin(1, { 'copydesk.config.yaml': MASTODON_ONLY(mastodon.url), 'playbook/holding/aware.md': approved, 'playbook/holding/pause.md': pushed });
-    cleanups.push(cleanup);
+    await gh.directPush({ 'copydesk.config.yaml': MASTODON_ONLY(mastodon.url) }, 'owner');
+    const pr = await gh.openPull({ author: 'ola', files: { 'playbook/holding/aware.md': approved } });
+    gh.review(pr, 'piotr', 'APPROVED');
+    await gh.mergePull(pr, 'squash', 'piotr');
+    await gh.directPush({ 'playbook/holding/pause.md': pushed }, 'mallory', 'quick fix');
+    await gh.syncCheckout();
+    const clones = [gh.checkout];
     const env = {
       GITHUB_ACTIONS: 'true', GITHUB_TOKEN: 'ghs_FAKEtokenHolding000000000000', GITHUB_REPOSITORY: 'acme/social', GITHUB_API_URL: gh.baseUrl,
       GITHUB_REF_NAME: 'main', GITHUB_RUN_ID: '9001', GITHUB_ACTOR: 'ola', MASTODON_TOKEN: mastodon.token,

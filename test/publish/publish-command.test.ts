@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startGitHubFake } from '../fakes/github-fake.ts';
+import { startGitHubGitFake } from '../fakes/github-git-fake.ts';
 import { startMastodonFake } from '../fakes/mastodon-fake.ts';
 import { at, git, gitFixture, tempDir } from './publisher-helpers.ts';
 
@@ -104,25 +105,25 @@ describe('copydesk publish (subprocess)', () => {
     const GH_TOKEN = 'ghs_e2eSECRETtoken5566';
     const mastodon = await startMastodonFake({ token: SECRET, now: at('2027-03-15T08:05:00Z') });
     const gh = await startGitHubFake();
-    const f = await gitFixture(1);
-    cleanups.push(f.cleanup, () => mastodon.close(), () => gh.close());
-    const root = f.clones[0]!;
+    // GitHub over a real git history: approvals are read from it, everything else (issues) from gh.
+    const hub = await startGitHubGitFake({ fallback: gh.baseUrl });
+    cleanups.push(() => mastodon.close(), () => hub.close(), () => gh.close());
+    hub.roles.set('alice', 'write');
+    hub.roles.set('bob', 'write');
     const approved = '---\nid: approved\npublish_at: "2027-03-15 09:00"\nchannels: [mastodon]\n---\nReviewed and approved: rye today.\n';
     const direct = '---\nid: direct\npublish_at: "2027-03-15 09:00"\nchannels: [mastodon]\n---\nPushed without review.\n';
-    await mkdir(join(root, 'posts'));
-    await writeFile(join(root, 'copydesk.config.yaml'), `timezone: Europe/Warsaw\nchannels:\n  mastodon:\n    instance: ${mastodon.url}\n`);
-    await writeFile(join(root, 'posts/approved.md'), approved);
-    await writeFile(join(root, 'posts/direct.md'), direct);
-    await git(root, 'add', '-A');
-    await git(root, 'commit', '-q', '-m', 'posts');
-    // The same history on (fake) GitHub: one post through a reviewed PR, one pushed straight to main.
-    const pr = gh.openPull({ author: 'alice', files: { 'posts/approved.md': approved } });
-    gh.review(pr, { user: 'bob', state: 'APPROVED' });
-    gh.mergePull(pr, 'merge', 'bob');
-    gh.pushCommit('main', { 'posts/direct.md': direct }, 'alice');
+    // One post through a reviewed PR, one pushed straight to main.
+    await hub.directPush({ 'copydesk.config.yaml': `timezone: Europe/Warsaw\nchannels:\n  mastodon:\n    instance: ${mastodon.url}\n` }, 'owner');
+    const pr = await hub.openPull({ author: 'alice', files: { 'posts/approved.md': approved } });
+    hub.review(pr, 'bob', 'APPROVED');
+    await hub.mergePull(pr, 'merge', 'bob');
+    await hub.directPush({ 'posts/direct.md': direct }, 'alice');
+    await hub.syncCheckout();
+    const root = hub.checkout;
+    const f = { remote: hub.origin };
     const env = {
       COPYDESK_NOW: '2027-03-15T08:05:00Z', GITHUB_ACTIONS: 'true', GITHUB_RUN_ID: '9001', GITHUB_REF_NAME: 'main',
-      GITHUB_REPOSITORY: 'acme/social', GITHUB_API_URL: gh.baseUrl, GITHUB_TOKEN: GH_TOKEN, MASTODON_TOKEN: SECRET,
+      GITHUB_REPOSITORY: 'acme/social', GITHUB_API_URL: hub.baseUrl, GITHUB_TOKEN: GH_TOKEN, MASTODON_TOKEN: SECRET,
     };
 
     const r = await cli(root, ['publish'], env);
@@ -146,6 +147,7 @@ describe('copydesk publish (subprocess)', () => {
     expect(mastodon.statuses).toHaveLength(1);
     expect(gh.issues.get(issues[0]!.number)!.state).toBe('closed');
     expect(gh.violations).toEqual([]);
+    expect(hub.violations).toEqual([]);
   });
 
   test('the state branch rewritten under the publisher (force push, deletion): nothing is sent again, one issue says so', async () => {

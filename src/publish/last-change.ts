@@ -1,0 +1,111 @@
+/**
+ * Which commit last changed a file on the checked-out branch, in FULL history.
+ *
+ * git's default history simplification (what `git log -- path` and GitHub's `commits?path=` show)
+ * follows any merge parent whose file equals the merge's, so a hand-made merge commit that brings
+ * back old text (or a deleted post) from an older, approved pull request is skipped, and the old
+ * pull request appears to have made the last change. Here a merge is passed through only when its
+ * file is what a three-way merge of its parents gives (the side that changed wins, or both sides
+ * agree); any other merge chose the content itself and is the last change.
+ * https://git-scm.com/docs/git-log#_history_simplification
+ *
+ * Reads the local repository only (the publisher's `actions/checkout` with `fetch-depth: 0`):
+ * `git rev-list --parents` once, the file's blob at every commit in one `git cat-file --batch-check`,
+ * and `git merge-base` only at merges whose parents disagree about the file.
+ */
+import { execFile } from 'node:child_process';
+
+/** Result of {@link lastChange}. */
+export type LastChangeResult =
+  | { ok: true; /** The commit that last set the file's content. */ commit: string; /** The file's blob at HEAD. */ blob: string }
+  | {
+      ok: false;
+      /** `shallow`: history is cut off; `untracked`: HEAD has no such file; `git`: git failed. */
+      code: 'shallow' | 'untracked' | 'git';
+      /** What went wrong, in words. */
+      detail: string;
+    };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function git(root: string, args: string[], env: Env | undefined, input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', ['--literal-pathspecs', ...args], { cwd: root, maxBuffer: 256 * 1024 * 1024, ...(env ? { env: env as NodeJS.ProcessEnv } : {}) }, (err, stdout, stderr) =>
+      err ? reject(new Error(`git ${args[0]} failed: ${(stderr || err.message).trim().split('\n')[0]}`)) : resolve(stdout),
+    );
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+/** The commit on HEAD's history that last set `path` (repository-relative, forward slashes). Never throws. */
+export async function lastChange(root: string, path: string, env?: Env): Promise<LastChangeResult> {
+  if (/[\n\r]/.test(path)) return { ok: false, code: 'git', detail: `the path ${JSON.stringify(path)} contains a line break` };
+  try {
+    if ((await git(root, ['rev-parse', '--is-shallow-repository'], env)).trim() === 'true') {
+      return { ok: false, code: 'shallow', detail: 'the checkout is shallow, so the history of the file cannot be followed' };
+    }
+    const parents = new Map<string, string[]>();
+    const order: string[] = [];
+    for (const line of (await git(root, ['rev-list', '--parents', 'HEAD'], env)).split('\n')) {
+      if (!line) continue;
+      const [sha, ...ps] = line.split(' ');
+      parents.set(sha!, ps);
+      order.push(sha!);
+    }
+    const blobs = await blobsAt(root, order, path, env);
+    const head = order[0];
+    const headBlob = head ? blobs.get(head) : undefined;
+    if (!head || !headBlob) return { ok: false, code: 'untracked', detail: `${path} is not in the last commit of the checkout` };
+
+    let c = head;
+    for (let steps = 0; steps <= order.length; steps++) {
+      const mine = blobs.get(c) ?? null;
+      const ps = parents.get(c) ?? [];
+      if (ps.length === 0) return { ok: true, commit: c, blob: headBlob };
+      const theirs = ps.map((p) => blobs.get(p) ?? null);
+      if (ps.length === 1) {
+        if (theirs[0] === mine) {
+          c = ps[0]!;
+          continue;
+        }
+        return { ok: true, commit: c, blob: headBlob };
+      }
+      if (theirs.every((t) => t === mine)) {
+        c = ps[0]!;
+        continue;
+      }
+      const from = ps.length === 2 ? await naturalSide(root, ps as [string, string], theirs as [string | null, string | null], mine, path, env) : undefined;
+      if (from === undefined) return { ok: true, commit: c, blob: headBlob };
+      c = from;
+    }
+    return { ok: false, code: 'git', detail: 'the history walk did not end (this is a bug)' };
+  } catch (err) {
+    return { ok: false, code: 'git', detail: (err as Error).message };
+  }
+}
+
+/**
+ * For a two-parent merge whose parents disagree: the parent the file came from when the merge
+ * result is what a three-way merge gives (one side left the file as at the merge base, the other
+ * changed it, and the merge kept the change). Undefined when the merge chose or resolved it.
+ */
+async function naturalSide(root: string, ps: [string, string], theirs: [string | null, string | null], mine: string | null, path: string, env: Env | undefined): Promise<string | undefined> {
+  const bases = (await git(root, ['merge-base', '--all', ps[0], ps[1]], env).catch(() => '')).split('\n').filter(Boolean);
+  if (bases.length !== 1) return undefined; // no common base, or a criss-cross: nothing is "natural"
+  const base = (await blobsAt(root, bases, path, env)).get(bases[0]!) ?? null;
+  if (theirs[0] === base && theirs[1] === mine) return ps[1];
+  if (theirs[1] === base && theirs[0] === mine) return ps[0];
+  return undefined;
+}
+
+/** Blob sha of `path` in each commit (absent when the commit has no such file). */
+async function blobsAt(root: string, commits: string[], path: string, env: Env | undefined): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (commits.length === 0) return out;
+  const lines = (await git(root, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], env, commits.map((c) => `${c}:${path}\n`).join(''))).split('\n');
+  commits.forEach((c, i) => {
+    const m = /^([0-9a-f]{40,64}) blob$/.exec(lines[i] ?? '');
+    if (m) out.set(c, m[1]!);
+  });
+  return out;
+}
