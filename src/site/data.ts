@@ -43,6 +43,8 @@ export interface SentLink {
   url?: string;
   /** Where it went: the network, or `outbox` for the local folder channel. */
   via: Network | 'outbox';
+  /** When it went out (ISO 8601), from the ledger's `sent` event. */
+  at?: string;
 }
 
 export interface NetworkStatus {
@@ -204,8 +206,18 @@ export function buildSiteData(input: SiteDataInput): SiteData {
   failures.sort((a, b) => b.at.localeCompare(a.at));
   const failuresFor = new Map<string, OpenFailure[]>();
   for (const f of failures) failuresFor.set(`${f.postId}\u0000${f.network}`, [...(failuresFor.get(`${f.postId}\u0000${f.network}`) ?? []), f]);
+  // The real send time of each part ("Went out 09:02"), from the ledger.
+  const sentAt = new Map<string, string>();
+  for (const e of input.events) if (e.state === 'sent') sentAt.set(`${e.postId}\u0000${e.network}\u0000${e.part}`, e.at);
   const posts = input.posts
     .map((p) => sitePost(p, decisions, config, failuresFor))
+    .map((sp) => {
+      for (const n of sp.networks) for (const l of n.links) {
+        const at = sentAt.get(`${sp.post.id}\u0000${n.network}\u0000${l.part}`);
+        if (at) l.at = at;
+      }
+      return sp;
+    })
     .sort((a, b) => (a.post.publishAt ?? Infinity) - (b.post.publishAt ?? Infinity) || a.post.id.localeCompare(b.post.id));
   const counts = Object.fromEntries(POST_STATUSES.map((s) => [s, 0])) as Record<PostStatus, number>;
   for (const p of posts) counts[p.status]++;
