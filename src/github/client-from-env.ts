@@ -4,7 +4,9 @@
  * `GITHUB_API_URL` (Actions sets it; tests point it at the fake).
  * https://docs.github.com/actions/reference/variables-reference#default-environment-variables
  */
+import { createRedactor, secretValues } from '../publish/redact.ts';
 import { createOctokit, type Octokit } from './octokit.ts';
+import { redactWrites } from './redact-writes.ts';
 
 /** A ready client and repository, or what is missing and how to set it (never the token itself). */
 export type ClientFromEnv = { ok: true; octokit: Octokit; owner: string; repo: string } | { ok: false; error: string };
@@ -24,5 +26,7 @@ export function clientFromEnv(
     return { ok: false, error: `repository ${slug ? `"${slug}" is not owner/repo` : 'unknown'}: pass --repo owner/repo or set GITHUB_REPOSITORY (Actions sets it)` };
   }
   const baseUrl = env.GITHUB_API_URL?.trim();
-  return { ok: true, octokit: createOctokit({ token: env[tokenVar]!.trim(), ...(baseUrl ? { baseUrl } : {}) }), owner: m[1]!, repo: m[2]! };
+  // Every issue and comment this client writes is redacted (the environment's secrets, session tokens by shape).
+  const octokit = redactWrites(createOctokit({ token: env[tokenVar]!.trim(), ...(baseUrl ? { baseUrl } : {}) }), createRedactor(secretValues(env)));
+  return { ok: true, octokit, owner: m[1]!, repo: m[2]! };
 }

@@ -26,20 +26,37 @@ export interface CodeownersRule {
   regex: RegExp;
 }
 
-/** Parses the file; lines GitHub would skip (negation, ranges) are skipped here too. */
-export function parseCodeowners(text: string): CodeownersRule[] {
+/** An owner GitHub reported it cannot use (`GET /repos/{o}/{r}/codeowners/errors`). */
+export interface CodeownersError {
+  /** 1-based line. */
+  line: number;
+  /** 1-based column where the owner starts. */
+  column: number;
+  /** GitHub's kind, e.g. `Unknown owner`, `Invalid owner`, `Invalid pattern`. */
+  kind: string;
+}
+
+/**
+ * Parses the file; lines GitHub would skip (negation, ranges, an invalid pattern) are skipped here
+ * too, and owners GitHub reported as unknown or invalid do not count: a line whose only owner is an
+ * unknown team owns nothing, and GitHub then requires no code owner review for it.
+ */
+export function parseCodeowners(text: string, errors: readonly CodeownersError[] = []): CodeownersRule[] {
   const rules: CodeownersRule[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
-    const tokens = line.split(/\s+/);
-    let pattern = tokens[0]!;
+    const here = errors.filter((e) => e.line === i + 1);
+    if (here.some((e) => /pattern/i.test(e.kind))) return;
+    const tokens = [...raw.matchAll(/\S+/g)];
+    let pattern = tokens[0]![0];
     if (pattern.startsWith('\\#')) pattern = pattern.slice(1);
     if (pattern.startsWith('!') || /[[\]]/.test(pattern)) return;
     const owners: string[] = [];
     for (const t of tokens.slice(1)) {
-      if (t.startsWith('#')) break; // the rest of the line is a comment
-      owners.push(t);
+      if (t[0].startsWith('#')) break; // the rest of the line is a comment
+      if (here.some((e) => e.column === t.index + 1)) continue;
+      owners.push(t[0]);
     }
     rules.push({ pattern, owners, line: i + 1, regex: compile(pattern) });
   });
@@ -77,9 +94,9 @@ export function ownersOf(rules: readonly CodeownersRule[], path: string): string
   return owners;
 }
 
-/** Which required areas the file covers. Pure. */
-export function codeownersCoverage(file: string | null, text: string | null): CodeownersState {
-  const rules = text === null ? [] : parseCodeowners(text);
+/** Which required areas the file covers, counting only owners GitHub can use. Pure. */
+export function codeownersCoverage(file: string | null, text: string | null, errors: readonly (CodeownersError & { message?: string })[] = []): CodeownersState {
+  const rules = text === null ? [] : parseCodeowners(text, errors);
   const owned: string[] = [];
   const unowned: Record<string, string> = {};
   for (const { area, samples } of CODEOWNED_AREAS) {
@@ -87,5 +104,6 @@ export function codeownersCoverage(file: string | null, text: string | null): Co
     if (missing === undefined) owned.push(area);
     else unowned[area] = missing;
   }
-  return { file, owned, unowned };
+  const problems = errors.map((e) => `line ${e.line}: ${e.kind}${e.message ? ` (${e.message.split('\n')[0]})` : ''}`);
+  return { file, owned, unowned, problems };
 }

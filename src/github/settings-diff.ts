@@ -62,6 +62,9 @@ function diffCodeowners(current: RepoSettings, wanted: RepoSettings, out: Settin
     out.push({ area: 'codeowners', name: 'codeowners', current: 'missing', wanted: `${want.file} giving an owner to ${want.owned.join(', ')}` });
     return;
   }
+  if (cur.problems.length > 0) {
+    out.push({ area: 'codeowners', name: 'codeowners.errors', current: cur.problems.join('; '), wanted: `none (GitHub ignores owners it cannot resolve; fix ${cur.file} in a pull request)` });
+  }
   for (const area of want.owned) {
     if (cur.owned.includes(area)) continue;
     out.push({ area: 'codeowners', name: `codeowners.${area}`, current: `no owner (for example ${cur.unowned[area] ?? area})`, wanted: `a code owner (${fix})` });

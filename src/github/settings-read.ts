@@ -107,7 +107,16 @@ async function readCodeowners(octokit: Octokit, owner: string, repo: string, ref
     const file = data as { type?: string; encoding?: string; content?: string };
     if (file.type !== 'file' || typeof file.content !== 'string') continue;
     const text = file.encoding === 'base64' ? Buffer.from(file.content, 'base64').toString('utf8') : file.content;
-    return codeownersCoverage(path, text);
+    // Owners GitHub cannot resolve do not own anything: ask GitHub which ones those are.
+    // https://docs.github.com/rest/repos/repos#list-codeowners-errors
+    let errors: { line: number; column: number; kind: string; message?: string }[] = [];
+    try {
+      const res = await octokit.request('GET /repos/{owner}/{repo}/codeowners/errors', { owner, repo, ref });
+      errors = res.data.errors.filter((e) => e.path === path);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    return codeownersCoverage(path, text, errors);
   }
   return codeownersCoverage(null, null);
 }

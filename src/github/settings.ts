@@ -152,6 +152,8 @@ export interface CodeownersState {
   owned: string[];
   /** For each area not owned: a sample path that has no owner. */
   unowned: Record<string, string>;
+  /** What GitHub reports wrong with the file (unknown or invalid owners, bad patterns), one line each. */
+  problems: string[];
 }
 
 /** Every setting copydesk manages, current or wanted. */
@@ -246,7 +248,7 @@ export function wantedSettings(opts: WantedOptions): RepoSettings {
       statusChecks: null,
       otherRules: ['deletion', 'non_fast_forward'],
     },
-    codeowners: { file: '.github/CODEOWNERS', owned: CODEOWNED_AREAS.map((a) => a.area), unowned: {} },
+    codeowners: { file: '.github/CODEOWNERS', owned: CODEOWNED_AREAS.map((a) => a.area), unowned: {}, problems: [] },
     workflowPermissions: { default_workflow_permissions: 'read', can_approve_pull_request_reviews: false },
     environment: {
       deploymentBranchPolicy: { protected_branches: false, custom_branch_policies: true },

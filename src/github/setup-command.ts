@@ -38,7 +38,7 @@ export const setupCommand: Command = async (args, ctx) => {
 
   const client = clientFromEnv(ctx.env, {
     tokenVars: ['COPYDESK_ADMIN_TOKEN', 'GITHUB_TOKEN'],
-    tokenHint: 'a fine-grained token with Administration: read (write to apply), Environments and Actions access on this repository',
+    tokenHint: 'a fine-grained token with Administration: read (write to apply), Contents: read (for CODEOWNERS), Environments and Actions access on this repository',
     ...(typeof flags.repo === 'string' ? { repoFlag: flags.repo } : {}),
   });
   if (!client.ok) throw new UsageError(client.error);

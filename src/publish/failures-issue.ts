@@ -26,7 +26,8 @@ export async function syncFailuresIssue(
   try {
     const { createOctokit } = await import('../github/octokit.ts');
     const { upsertIssueByMarker, closeIssueByMarker } = await import('../github/issue.ts');
-    const octokit = createOctokit({ token, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) });
+    const { redactWrites } = await import('../github/redact-writes.ts');
+    const octokit = redactWrites(createOctokit({ token, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) }), redact);
     const runUrl = env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
     const list = needsAttention(report);
     if (list.length) {

@@ -193,6 +193,11 @@ export class GitHubFake {
   readonly customRoles = new Map<string, string>();
   /** Requests matching one of these are never answered (a hung GitHub; the client must time out). */
   readonly stalls: { method: string; path: RegExp }[] = [];
+  /**
+   * CODEOWNERS owners GitHub can resolve (users and teams with write access), for
+   * `GET codeowners/errors`; null (the default) resolves every owner.
+   */
+  codeownersKnown: Set<string> | null = null;
 
   private seq = 0;
   private nextNumber = 1;
@@ -627,10 +632,41 @@ export class GitHubFake {
       return ok(labelJson(l));
     }
 
+    // ---- CODEOWNERS errors (added for setup's CODEOWNERS check) ----
+    // GET /repos/{o}/{r}/codeowners/errors?ref= https://docs.github.com/rest/repos/repos#list-codeowners-errors
+    // 404 without a CODEOWNERS file; else `{errors: [{line, column, kind, source, suggestion, message, path}]}`
+    // for the file GitHub uses (.github/, root, docs/, the first found).
+    if (key === 'GET codeowners/errors') return ok(this.codeownersErrors(q.ref ?? this.defaultBranch));
+    // ---- end CODEOWNERS errors ----
+
     throw this.violation(method, path);
   }
 
   // ---- handlers ---------------------------------------------------------------------------
+
+  /** CODEOWNERS errors as GitHub lists them: owners it cannot resolve ("Unknown owner"), owners that are not @names or emails ("Invalid owner"). */
+  private codeownersErrors(ref: string): unknown {
+    const c = this.resolve(ref);
+    if (!c) throw notFound();
+    const path = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'].find((p) => c.files.has(p));
+    if (!path) throw notFound();
+    const errors: unknown[] = [];
+    c.files.get(path)!.split(/\r?\n/).forEach((source, i) => {
+      if (source.trim() === '' || source.trim().startsWith('#')) return;
+      for (const m of source.matchAll(/\S+/g)) {
+        if (m.index === source.search(/\S/)) continue; // the pattern
+        const owner = m[0];
+        if (owner.startsWith('#')) break;
+        const column = m.index + 1;
+        const valid = /^@[\w-]+(\/[\w.-]+)?$/.test(owner) || /^[^@\s]+@[^@\s]+$/.test(owner);
+        if (!valid) errors.push({ line: i + 1, column, kind: 'Invalid owner', source, suggestion: null, message: `Invalid owner on line ${i + 1}:\n\n  ${source}\n  ${' '.repeat(m.index)}^`, path });
+        else if (this.codeownersKnown && !this.codeownersKnown.has(owner)) {
+          errors.push({ line: i + 1, column, kind: 'Unknown owner', source, suggestion: `make sure ${owner} exists and has write access to the repository`, message: `Unknown owner on line ${i + 1}: make sure ${owner} exists and has write access to the repository\n\n  ${source}\n  ${' '.repeat(m.index)}^`, path });
+        }
+      }
+    });
+    return { errors };
+  }
 
   private listCommits(q: Record<string, string>, repoRoot: string): Reply {
     const start = this.resolve(q.sha ?? this.defaultBranch);

@@ -240,6 +240,23 @@ describe('setup github', () => {
     expect((await runSetup(octokit, { ...repo, mode: 'check' })).exitCode).toBe(0);
   });
 
+  it('owners GitHub cannot resolve own nothing: the template\'s placeholder team is drift until replaced', async () => {
+    await runSetup(octokit, { ...repo, mode: 'apply' });
+    // Only this team exists with write access; the file still names the placeholder @your-org/…
+    fake.codeownersKnown = new Set(['@acme/reviewers']);
+    const drift = await runSetup(octokit, { ...repo, mode: 'check' });
+    expect(drift.exitCode).toBe(1);
+    expect(drift.text).toMatch(/- codeowners\.errors: is line \d+: Unknown owner \(Unknown owner on line \d+: make sure @your-org\/social-reviewers exists/);
+    expect(drift.differences.map((d) => d.name)).toContain('codeowners./src/');
+
+    // One real owner on each line is enough, even next to an unknown one.
+    fake.pushCommit('main', { '.github/CODEOWNERS': OUR_CODEOWNERS.replace(/@your-org\/social-reviewers/g, '@your-org/social-reviewers @acme/reviewers') });
+    const partly = await runSetup(octokit, { ...repo, mode: 'check' });
+    expect(partly.differences.map((d) => d.name)).toEqual(['codeowners.errors']);
+    fake.pushCommit('main', { '.github/CODEOWNERS': OUR_CODEOWNERS.replace(/@your-org\/social-reviewers/g, '@acme/reviewers') });
+    expect((await runSetup(octokit, { ...repo, mode: 'check' })).exitCode).toBe(0);
+  });
+
   it('wantedSettings is pure and diffSettings finds nothing between equal settings', () => {
     const a = wantedSettings({ defaultBranch: 'trunk' });
     const b = wantedSettings({ defaultBranch: 'trunk' });

@@ -181,3 +181,21 @@ describe('every writer edge of a publish run', () => {
     await rm(summary, { force: true });
   });
 });
+
+describe('GitHub clients built from the environment', () => {
+  test('redact every issue and comment they write, even one a command posts directly', async () => {
+    const { clientFromEnv } = await import('../../src/github/client-from-env.ts');
+    const gh = await startGitHubFake();
+    cleanups.push(() => gh.close());
+    const client = clientFromEnv({ GITHUB_TOKEN: GH_TOKEN, MASTODON_TOKEN: TOKEN, GITHUB_REPOSITORY: 'acme/social', GITHUB_API_URL: gh.baseUrl }, { tokenVars: ['GITHUB_TOKEN'], tokenHint: '' });
+    if (!client.ok) throw new Error(client.error);
+    const { octokit } = client;
+    const issue = await octokit.request('POST /repos/{owner}/{repo}/issues', { owner: 'acme', repo: 'social', title: `freeze ${TOKEN}`, body: `echo ${Buffer.from(TOKEN).toString('base64')} ${JWT}` });
+    await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: 'acme', repo: 'social', issue_number: issue.data.number, body: `thawed, token=${encodeURIComponent(TOKEN)}` });
+    const stored = gh.issues.get(issue.data.number)!;
+    expect(stored.title).toBe('freeze ***');
+    expect(leaks(stored.body + gh.comments.map((c) => c.body).join('\n'))).toEqual([]);
+    expect(gh.comments[0]!.body).toBe('thawed, token=***');
+    expect(gh.violations).toEqual([]);
+  });
+});
