@@ -328,6 +328,56 @@ describe('crisis controls on every page (thawed build)', () => {
   });
 });
 
+describe('languages, times and words people read (thawed build)', () => {
+  it('the language switch is offered only where the other language has the page, and every offered page exists', async () => {
+    const page = desk;
+    for (const path of ['/status/', '/calendar/', '/posts/2027-03-sent-opening/', '/credentials/']) {
+      await visit(page, sites.thawed, path);
+      expect(await page.locator('starlight-lang-select').count(), path).toBe(0);
+    }
+    for (const path of ['/severity/', '/pl/drills/', '/holding/', '/pl/roster/']) {
+      await visit(page, sites.thawed, path);
+      const options = await page.locator('starlight-lang-select').first().locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+      expect(options.length, path).toBe(2);
+      for (const target of options) expect((await fetch(new URL(target.replace(/^\//, ''), sites.thawed!.server.url))).status, `${path} → ${target}`).toBe(200);
+    }
+    await done(page);
+  });
+
+  it('the 404 page speaks English and Polish and still offers Freeze now', async () => {
+    const page = await visit(desk, sites.thawed, '/pl/nie-ma-takiej-strony/', 404);
+    const text = await page.locator('main').textContent();
+    expect(text).toContain('This page does not exist');
+    expect(text).toContain('Ta strona nie istnieje');
+    expect(await page.locator('[data-copydesk-action="freeze"]').count()).toBe(1);
+  });
+
+  it('a sent post says when it went out, with the real send time; "how long ago" follows the reader\'s clock, not the build\'s', async () => {
+    const page = await session();
+    // The reader opens the page three days after the send (the build ran one day after it).
+    await page.clock.setFixedTime(new Date('2027-03-12T08:01:01Z'));
+    await visit(page, sites.thawed, '/posts/2027-03-sent-opening/');
+    const went = page.locator('[data-copydesk-went-out]');
+    expect(await went.textContent()).toContain('Went out');
+    // The ledger says 08:01 UTC on 9 March = 09:01 in Warsaw; the post was scheduled for 09:00.
+    expect(await went.textContent()).toContain('09:01');
+    expect(await page.locator('main').textContent()).not.toMatch(/Goes out/);
+    await expect.poll(() => went.locator('time[data-copydesk-relative]').first().textContent()).toBe('3 days ago');
+    await done(page);
+  });
+
+  it('calendar chips read as one sentence: time, text, status, networks; a post sent on one network of two is "Partly sent"', async () => {
+    const page = await open(sites.thawed, '/calendar/week/2027-W10/');
+    const failed = page.locator('[data-post-id="2027-03-failed-hours"]');
+    expect(await failed.getAttribute('data-partly')).toBe('yes');
+    // The accessible name, as a screen reader announces the link.
+    const name = await failed.getByRole('link').first().evaluate((a) => (a as HTMLElement).innerText.replace(/\s+/g, ' ').trim());
+    expect(await failed.getByRole('link', { name: /New Sunday hours.*Failed, partly sent/ }).count()).toBe(1);
+    expect(name).toMatch(/^\d\d:\d\d New Sunday hours.*, Failed, partly sent \(1 of 2 networks\), Bluesky and Mastodon$/);
+    await done(page);
+  });
+});
+
 describe('playbook site, frozen build', () => {
   const pages = ['/', '/fixture-sourdough/', '/pl/', '/calendar/week/2027-W10/', '/posts/2027-03-queued-tart/', '/credentials/'];
 
@@ -345,6 +395,12 @@ describe('playbook site, frozen build', () => {
     expect(await page.locator('[data-copydesk-freeze]').count()).toBe(1);
     await page.locator('[data-copydesk-freeze] a').click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Publishing status');
+    await done(page);
+  });
+
+  it('on a Polish page the freeze banner\'s "since" is written in Polish by the browser', async () => {
+    const page = await open(sites.frozen, '/pl/');
+    await expect.poll(() => page.locator('[data-copydesk-freeze] time[data-copydesk-relative]').textContent()).toMatch(/temu|miesi|rok|lat/);
     await done(page);
   });
 
