@@ -102,6 +102,8 @@ export async function readMediaFile(root: string, repoPath: string, maxBytes: nu
       if (n >= buf.length) break;
     }
     if (n > maxBytes) return tooLargeRefusal(repoPath, n, maxBytes);
+    // Grown or shrunk while being read: not the file that was measured (or approved).
+    if (n !== size) return { ok: false, code: 'unreadable', reason: `media file ${repoPath} changed while it was being read`, fix: 'Run again; nothing else may change the repository while copydesk reads it.' };
     return { ok: true, repoPath, size: n, bytes: new Uint8Array(buf.buffer, buf.byteOffset, n) };
   } catch (e) {
     return unreadable(repoPath, e);

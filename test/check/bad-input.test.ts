@@ -84,7 +84,7 @@ describe('through the real CLI', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
     expect(r.stdout).toContain('posts/huge.md:1:1  error  post-format  the file is 5.0 MB; a post file may be at most 256 KB');
-    expect(r.stdout).toContain('posts/linked.md:6:1  error  media  media file posts/media/linked.png resolves to a file outside the repository (through a symbolic link)');
+    expect(r.stdout).toContain('posts/linked.md:6:1  error  media  `media[0].path`: posts/media/linked.png is a symbolic link to /etc/hostname; media must be a regular file in the repository');
     expect(r.stdout).toContain('posts/empty.md:1:1  error  post-format  the file is empty');
     expect(r.stdout).toContain('3 files checked: 3 errors, 0 warnings');
   });

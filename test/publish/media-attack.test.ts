@@ -138,6 +138,15 @@ describe('media attacks through the publisher', () => {
     expect((await readLedger(createDirStore(join(root, '.copydesk', 'state')))).filter((e) => e.postId === 'leak')).toEqual([]);
   });
 
+  test('a linked image in part 2 of a thread holds the whole thread before part 1 goes out', async () => {
+    await symlink('/proc/self/environ', join(root, 'posts', 'media', 'env.png'));
+    await writeFile(join(root, 'posts', 'thread.md'), '---\nid: thread\npublish_at: "2027-03-15 09:00"\nchannels: [mastodon]\nmedia:\n  - path: media/bread.png\n    alt: Fresh rye bread on the counter this morning.\n  - path: media/env.png\n    alt: Fresh rye bread on the counter this morning.\n    part: 2\n---\nRye is out of the oven.\n---\nCome before ten.\n');
+    const { report } = await run();
+    expect(fake.statuses).toEqual([]);
+    expect(mastodonUploads()).toBe(0);
+    expect(held(report, 'thread')).toEqual([expect.objectContaining({ hold: 'media', reason: expect.stringContaining('posts/media/env.png is a symbolic link to /proc/self/environ; media must be a regular file in the repository (posts/thread.md line 8, `media`)') })]);
+  });
+
   test('the media folder linked to /etc: nothing from it is uploaded', async () => {
     await rm(join(root, 'posts', 'media'), { recursive: true });
     await symlink('/etc', join(root, 'posts', 'media'));
@@ -183,6 +192,19 @@ describe('media attacks through the publisher', () => {
       ['bluesky', 'media', expect.stringContaining('posts/media/huge.png is 50.0 MB; at most 2.0 MB is read')],
       ['mastodon', 'media', expect.stringContaining('posts/media/huge.png is 50.0 MB; at most 16.8 MB is read')],
     ]);
+  });
+
+  test('`copydesk publish` (subprocess, fresh clone, outbox): the linked image is held and named; the run still succeeds for the rest', async () => {
+    await writeFile(join(root, 'copydesk.config.yaml'), 'timezone: Europe/Warsaw\nchannels:\n  mastodon:\n    instance: https://mastodon.example\npublish:\n  max_lateness_minutes: 120\n');
+    await symlink('../../.git/config', join(root, 'posts', 'media', 'env.png'));
+    await writePost('leak', 'media/env.png', ['mastodon']);
+    await writePost('bread', 'media/bread.png', ['mastodon']);
+    const cli = join(import.meta.dirname, '../../scripts/copydesk.ts');
+    const r = await exec(process.execPath, [cli, 'publish'], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', COPYDESK_ROOT: root, COPYDESK_NOW: new Date(NOW).toISOString() } }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('held leak: media: posts/media/env.png is a symbolic link to ../../.git/config');
+    expect(r.stdout).not.toContain(GIT_TOKEN);
+    expect(await readdir(join(root, 'outbox', 'mastodon'))).toEqual(['bread.0.json', 'bread.0.txt']);
   });
 
   test('the outbox refuses the same files: nothing is written for the linked image', async () => {
