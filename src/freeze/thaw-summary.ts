@@ -12,6 +12,8 @@ import { latestByPart, partKey, type LedgerEvent } from '../schedule/ledger.ts';
 import { freezeHolds } from './freeze-match.ts';
 import type { Freeze } from './freeze-state.ts';
 
+const CLOCK_SLACK_MS = 60 * 60_000;
+
 /** A post the freeze made miss its time. */
 export interface MissedPost {
   /** The post. */
@@ -41,8 +43,10 @@ export function missedDuringFreezes(thawed: Freeze[], until: number, posts: Post
   for (const post of posts) {
     if (post.draft || post.publishAt === undefined) continue;
     const at = post.publishAt;
+    // Missed or expired well before the freeze began (an hour of slack for the clock of the machine
+    // that pulled it): that was not the freeze's doing.
     const endedBefore = (since: number) =>
-      ledger.some((e) => e.postId === post.id && (e.state === 'missed' || e.state === 'expired') && Date.parse(e.at) >= at && Date.parse(e.at) < since);
+      ledger.some((e) => e.postId === post.id && (e.state === 'missed' || e.state === 'expired') && Date.parse(e.at) >= at && Date.parse(e.at) < since - CLOCK_SLACK_MS);
     const holding = thawed.filter((f) => at < until && freezeHolds(f, post) && (Date.parse(f.since) <= at || !endedBefore(Date.parse(f.since))));
     if (!holding.length) continue;
     if (post.expires !== undefined && post.expires <= at) continue;

@@ -105,9 +105,9 @@ export function formatSummaryMarkdown(r: PublishReport, zone: string, notes: str
   return out.join('\n');
 }
 
-/** Decisions a person must act on: failures, unapproved posts, refused media, missing credentials. */
+/** Decisions a person must act on: failures, unapproved posts, refused media, missing credentials, edits after sending. */
 export function needsAttention(r: PublishReport): ReportedDecision[] {
-  return r.decisions.filter((d) => d.category === 'failed' || (d.category === 'held' && (d.hold === 'unapproved' || d.hold === 'media' || d.hold === 'no-credentials' || d.hold === 'read-back')));
+  return r.decisions.filter((d) => d.category === 'failed' || (d.category === 'held' && (d.hold === 'unapproved' || d.hold === 'media' || d.hold === 'no-credentials' || d.hold === 'read-back' || d.hold === 'changed')));
 }
 
 export function failuresIssueBody(r: PublishReport, zone: string, runUrl?: string): string {

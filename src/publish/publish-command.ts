@@ -132,7 +132,7 @@ export const publishCommand: Command = async (args, ctx) => {
     if (report.stateRewritten) {
       // Nothing can be written to a state that was rewritten: say so where people look instead.
       err(`copydesk publish: ${report.error}\nNext step: ${report.stateRewritten.action}\n`);
-      const issue = await syncStateRewrittenIssue(report, ctx.env);
+      const issue = dryRun ? undefined : await syncStateRewrittenIssue(report, ctx.env);
       if (issue) out(redact(`${issue}\n`));
     } else if (!dryRun) {
       try {

@@ -13,6 +13,9 @@
  *      post on that network before anything is claimed or sent;
  *   4. `channel.send`, then the result is recorded (`sent`, `unknown`, `failed` + `retryAt` for
  *      retry, `failed` + `action` for a person).
+ * The freeze is read last: inside the compare-and-swap of step 2 (after approval, media and every
+ * other check), and once more right before the request leaves; a due post a freeze holds is
+ * recorded missed at once (never sent on its own after the thaw).
  * A crash between 2 and 4 leaves the intent: the next run reads back. Channels are built lazily, so
  * an idle tick logs in nowhere and makes no network call.
  */
@@ -237,18 +240,33 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
   return report();
 
   async function recordTerminal(list: Decision[]): Promise<void> {
-    const fresh = list.filter((d) => (d.kind === 'missed' || d.kind === 'expired') && !d.recorded);
+    const nowMs = o.now().getTime();
+    // A due post a freeze holds is missed for good: recorded now, so the thaw's timestamp (another
+    // machine's clock) can never make it look as if it fell due after the freeze.
+    const stoppedByFreeze = (d: Decision) => d.kind === 'held' && d.hold === 'frozen' && d.publishAt !== undefined && d.publishAt <= nowMs && d.readBack.length === 0;
+    const fresh = list.filter((d) => ((d.kind === 'missed' || d.kind === 'expired') && !d.recorded) || stoppedByFreeze(d));
     if (!fresh.length) return;
-    const at = o.now().toISOString();
+    const at = new Date(nowMs).toISOString();
+    const reasonOf = (d: Decision) =>
+      stoppedByFreeze(d)
+        ? `was due while ${(d.reason ?? 'frozen').replace(/;.*$/, '')}${d.sent.length ? `; parts ${d.send.map((i) => i + 1).join(', ')} of ${d.partsTotal} were never sent` : ''}; never sent on its own after the thaw: reschedule it with a new pull request to publish it`
+        : (d.reason ?? d.kind);
     const written = await recordTerminalOnce(
       store,
       fresh.map((d) => ({
-        event: { at, postId: d.postId, network: d.network, part: 0, state: d.kind as 'missed' | 'expired', via: d.network, runId, reason: d.reason ?? d.kind, file: d.file },
+        event: { at, postId: d.postId, network: d.network, part: 0, state: d.kind === 'expired' ? 'expired' : 'missed', via: d.network, runId, reason: reasonOf(d), file: d.file },
         ...(d.publishAt !== undefined ? { publishAt: d.publishAt } : {}),
       })),
       `publish: ${fresh.length} missed/expired (run ${runId})`,
     );
-    for (const d of fresh) d.recorded = true;
+    for (const d of fresh) {
+      if (stoppedByFreeze(d)) {
+        const reason = reasonOf(d);
+        delete d.hold;
+        Object.assign(d, { kind: 'missed', reason });
+      }
+      d.recorded = true;
+    }
     for (const w of written) {
       recordedNow.add(keyOf(w.postId, w.network));
       log(`${w.state} ${w.network}: ${w.postId}: ${w.reason}`);
@@ -325,6 +343,18 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
     if (claim.status === 'lost') {
       stopped.set(k, { hold: 'claimed', reason: 'another run claimed this part a moment ago and is sending it' });
       log(`skip ${label}: another run is sending it`);
+      return;
+    }
+    // Once more, immediately before the request leaves: a freeze stored while the intent was being
+    // pushed still wins. The part is then missed for good (nothing went out; never sent after the thaw).
+    await store.refresh();
+    const lateFreeze = freezesHolding(await readFreezes(store), post)[0];
+    if (lateFreeze) {
+      const reason = `a freeze (${lateFreeze.reason}, by ${lateFreeze.by}) was stored just before part ${part + 1} was sent; nothing was sent and it is never sent on its own after the thaw: reschedule it with a new pull request to publish it`;
+      await recordTerminalOnce(store, [{ event: { at: o.now().toISOString(), postId: post.id, network, part: 0, state: 'missed', via: network, runId, reason, file: post.file }, ...(post.publishAt !== undefined ? { publishAt: post.publishAt } : {}) }], `publish: ${post.id} ${network} missed (frozen before send, run ${runId})`);
+      recordedNow.add(k);
+      for (const n of post.channels) stopped.set(keyOf(post.id, n), { hold: 'frozen', reason });
+      log(`held ${label}: ${reason}`);
       return;
     }
 

@@ -12,6 +12,8 @@
  *   its `since` says (a clock ahead must not open a gap). A post that was due while any freeze
  *   holding it was in force (it fell due during the freeze, or it was due but not yet out when the
  *   freeze began) is missed after the thaw, thread parts not yet sent included: a person decides.
+ *   (The publisher records such a post as missed on the first tick that sees it held, so a thaw
+ *   stamped by a clock that is behind cannot make it look due after the freeze either.)
  * - A post whose part already went out is never changed on the network: if its text, media or
  *   number of parts differs from what the ledger recorded, nothing more is sent (`changed`).
  * - Never after `expires`. Drafts never. A backlog never fires as a burst: `maxPerRun` posts per

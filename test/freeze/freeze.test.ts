@@ -161,9 +161,10 @@ describe('the publisher under a freeze', () => {
     const report = await runPublisher(root, '2027-03-15T08:01:00Z', channel);
     expect(sent.map((p) => p.postId)).toEqual(['a']);
     expect(report.sent).toBe(1);
-    expect(report.decisions.filter((d) => d.hold === 'frozen').map((d) => d.postId)).toEqual(['b', 'c']);
+    // Due and stopped by the freeze: missed for good at once (issue 9 §4), nothing started for them.
+    expect(report.decisions.filter((d) => d.kind === 'missed').map((d) => d.postId)).toEqual(['b', 'c']);
     const ledger = await readLedger(store);
-    expect(ledger.filter((e) => e.postId !== 'a')).toEqual([]);
+    expect(ledger.filter((e) => e.postId !== 'a').map((e) => `${e.postId}:${e.state}`)).toEqual(['b:missed', 'c:missed']);
   });
 
   it('a partial hold holds posts by tag (any case) and by whole-word term (any case, any thread part)', async () => {
@@ -183,7 +184,7 @@ describe('the publisher under a freeze', () => {
     const { channel, sent } = recordingChannel('mastodon');
     const report = await runPublisher(root, '2027-03-15T07:45:00Z', channel);
     expect(sent.map((p) => p.postId).sort()).toEqual(['light', 'plain']);
-    expect(report.decisions.filter((d) => d.hold === 'frozen').map((d) => d.postId).sort()).toEqual(['promo', 'thread']);
+    expect(report.decisions.filter((d) => d.kind === 'missed').map((d) => d.postId).sort()).toEqual(['promo', 'thread']);
   });
 
   it('after a thaw, posts that fell due during the freeze are listed as missed and never sent', async () => {

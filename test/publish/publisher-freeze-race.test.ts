@@ -38,7 +38,7 @@ async function rig() {
   const nets = { mastodon: countingNetwork('mastodon'), bluesky: countingNetwork('bluesky') };
   let n = 0;
   const run = (posts: Post[], now: number, over: Partial<PublishOptions> = {}): Promise<PublishReport> =>
-    publish({ posts, store, channels: (net: Network) => nets[net as 'mastodon'].channel(), config: testConfig(), now: () => new Date(now), runId: `run-${++n}`, dryRun: false, log: () => {}, ...over });
+    publish({ posts, store: out.store, channels: (net: Network) => nets[net as 'mastodon'].channel(), config: testConfig(), now: () => new Date(now), runId: `run-${++n}`, dryRun: false, log: () => {}, ...over });
   const freeze = async (clock: number, over: { terms?: string[]; tags?: string[] } = {}) => {
     let out: FreezeOutcome | undefined;
     await phone.refresh();
@@ -51,7 +51,8 @@ async function rig() {
     await phone.update('thaw', thawChange({ by: 'anna', at: new Date(clock) }, (o) => (out = o)));
     return out!;
   };
-  return { store, phone, nets, run, freeze, thaw };
+  const out: { store: StateStore; phone: StateStore; nets: typeof nets; run: typeof run; freeze: typeof freeze; thaw: typeof thaw } = { store, phone, nets, run, freeze, thaw };
+  return out;
 }
 
 const delivered = (r: Awaited<ReturnType<typeof rig>>) => [...r.nets.mastodon.delivered, ...r.nets.bluesky.delivered].map((d) => `${d.postId}.${d.part}`);
@@ -70,9 +71,30 @@ describe('the freeze wins every race', () => {
     const report = await r.run([p], T, { approve });
     expect(asked).toBe(1);
     expect(delivered(r)).toEqual([]);
-    expect(report.decisions.map((d) => [d.network, d.kind, d.hold])).toEqual([['bluesky', 'held', 'frozen'], ['mastodon', 'held', 'frozen']]);
-    // No intent was written: nothing to read back, nothing half-started.
-    expect((await readLedger(r.store)).filter((e) => e.postId === 'a')).toEqual([]);
+    // No intent was written (nothing to read back, nothing half-started): it is missed for good.
+    expect((await readLedger(r.store)).filter((e) => e.postId === 'a').map((e) => [e.network, e.state])).toEqual([['bluesky', 'missed'], ['mastodon', 'missed']]);
+    expect(report.decisions.map((d) => [d.network, d.kind])).toEqual([['bluesky', 'missed'], ['mastodon', 'missed']]);
+  });
+
+  test('a freeze stored while the intent is being recorded stops the send; the part is missed, never sent later', async () => {
+    const r = await rig();
+    const p = post({ id: 'a', at: '2027-03-15 09:00' });
+    const inner = r.store;
+    // The freeze lands right after the intent commit, before the request leaves.
+    r.store = { ...inner, update: async (msg, change) => {
+      await inner.update(msg, change);
+      if (/\(intent, /.test(msg)) await r.freeze(T);
+    } };
+    const report = await r.run([p], T);
+    r.store = inner;
+    expect(delivered(r)).toEqual([]);
+    expect(report.decisions[0]).toMatchObject({ kind: 'missed', recordedNow: true });
+    expect(report.decisions[0]!.reason).toMatch(/was stored just before part 1 was sent; nothing was sent/);
+    expect((await readLedger(r.store)).map((e) => e.state)).toEqual(['intent', 'missed']);
+    await r.thaw(T + 10 * MIN);
+    const after = await r.run([p], T + 15 * MIN);
+    expect(delivered(r)).toEqual([]);
+    expect(after.decisions[0]).toMatchObject({ kind: 'missed' });
   });
 
   test('a freeze stored between two parts of a thread stops the next part', async () => {
@@ -83,7 +105,7 @@ describe('the freeze wins every race', () => {
     };
     const report = await r.run([p], T);
     expect(delivered(r)).toEqual(['t.0']);
-    expect(report.decisions[0]).toMatchObject({ kind: 'held', hold: 'frozen' });
+    expect(report.decisions[0]).toMatchObject({ kind: 'missed', sent: [0] });
   });
 
   test('a freeze stored by a machine whose clock is 5 minutes ahead stops the next send', async () => {
@@ -92,7 +114,8 @@ describe('the freeze wins every race', () => {
     expect(f.status).toBe('frozen');
     const report = await r.run([post({ id: 'a', at: '2027-03-15 08:58' }), post({ id: 'b', at: '2027-03-15 09:00', channels: ['bluesky'] })], T);
     expect(delivered(r)).toEqual([]);
-    expect(report.decisions.map((d) => d.hold)).toEqual(['frozen', 'frozen']);
+    expect(report.decisions.map((d) => d.kind)).toEqual(['missed', 'missed']);
+    expect(report.decisions[0]!.reason).toMatch(/was due while frozen \(full freeze\).*flood in town/);
   });
 
   test('a post due and stopped by a freeze (ahead clock) is missed after the thaw, and listed in the thaw summary', async () => {
@@ -100,7 +123,7 @@ describe('the freeze wins every race', () => {
     const p = post({ id: 'due', at: '2027-03-15 08:58' });
     // Due at 07:58Z; the phone's clock is 5 min ahead, so the freeze says since 08:05Z.
     await r.freeze(T + 5 * MIN);
-    expect((await r.run([p], T)).decisions[0]).toMatchObject({ hold: 'frozen' });
+    expect((await r.run([p], T)).decisions[0]).toMatchObject({ kind: 'missed' });
     const thawed = await r.thaw(T + 10 * MIN);
     expect(thawed.status).toBe('thawed');
     await r.store.refresh();
@@ -109,8 +132,8 @@ describe('the freeze wins every race', () => {
     // Well inside max_lateness (120 min): before the fix it went out here on its own.
     const after = await r.run([p], T + 15 * MIN);
     expect(delivered(r)).toEqual([]);
-    expect(after.decisions[0]).toMatchObject({ kind: 'missed', recordedNow: true });
-    expect(after.decisions[0]!.reason).toMatch(/was due but not yet out when a freeze began/);
+    expect(after.decisions[0]).toMatchObject({ kind: 'missed' });
+    expect(after.decisions[0]!.reason).toMatch(/was due while frozen/);
   });
 
   test('ticks skipped during the freeze: a post due just before it began is missed after the thaw', async () => {

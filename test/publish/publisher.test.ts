@@ -308,7 +308,8 @@ describe('freeze', () => {
     const posts = [post({ id: 'a', at: '2027-03-15 08:58' }), post({ id: 'b', at: '2027-03-15 09:00' })];
     const report = await r.run(posts);
     expect(delivered(r.nets.mastodon)).toEqual(['a.0']);
-    expect(report.decisions.find((d) => d.postId === 'b')).toMatchObject({ kind: 'held', hold: 'frozen' });
+    // Due and stopped by the freeze: missed for good (issue 9 §4), never sent after the thaw.
+    expect(report.decisions.find((d) => d.postId === 'b')).toMatchObject({ kind: 'missed', recordedNow: true });
   });
 
   test('a partial freeze by tag and by term holds only the matching posts', async () => {
@@ -317,7 +318,9 @@ describe('freeze', () => {
     const posts = [post({ id: 'promo', at: '2027-03-15 09:00', tags: ['promo'] }), post({ id: 'news', at: '2027-03-15 09:00', text: 'Flood relief bake sale.' }), post({ id: 'plain', at: '2027-03-15 09:00' })];
     const report = await r.run(posts);
     expect(delivered(r.nets.mastodon)).toEqual(['plain.0']);
-    expect(report.decisions.filter((d) => d.hold === 'frozen').map((d) => d.postId).sort()).toEqual(['news', 'promo']);
+    // Due and held by the freeze: missed for good, recorded at once (issue 9 §4), never sent after the thaw.
+    expect(report.decisions.filter((d) => d.kind === 'missed').map((d) => d.postId).sort()).toEqual(['news', 'promo']);
+    expect(report.decisions.find((d) => d.postId === 'news')!.reason).toMatch(/was due while frozen \(partial freeze/);
   });
 
   test('posts that fell due during a freeze are missed after the thaw; later ones go out', async () => {
