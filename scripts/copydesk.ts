@@ -54,12 +54,17 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`copydesk: unknown command "${name}"\n\n${help()}`);
     return 2;
   }
+  // Everything any command prints passes the one redactor (secrets from the environment, in every
+  // encoded form, and session tokens by shape), except the workflow command that masks a value.
+  const { createRedactor, secretValues } = await import('../src/publish/redact.ts');
+  const redact = createRedactor(secretValues(process.env));
+  const safe = (t: string) => t.split(/(?<=\n)/).map((line) => (line.startsWith('::add-mask::') ? line : redact(line))).join('');
   const ctx: CommandContext = {
     root: process.env.COPYDESK_ROOT ?? process.cwd(),
     now: process.env.COPYDESK_NOW ? new Date(process.env.COPYDESK_NOW) : new Date(),
     env: process.env,
-    out: (t) => void process.stdout.write(t),
-    err: (t) => void process.stderr.write(t),
+    out: (t) => void process.stdout.write(safe(t)),
+    err: (t) => void process.stderr.write(safe(t)),
   };
   if (Number.isNaN(ctx.now.getTime())) {
     process.stderr.write(`copydesk: COPYDESK_NOW "${process.env.COPYDESK_NOW}" is not a date-time (use ISO 8601, e.g. 2027-01-14T09:00:00Z)\n`);
@@ -70,11 +75,11 @@ async function main(argv: string[]): Promise<number> {
     return await command(args, ctx);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`copydesk ${name}: ${e.message}\n`);
+      ctx.err(`copydesk ${name}: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`copydesk ${name}: unexpected error: ${(e as Error).message}\n(set COPYDESK_DEBUG=1 for details, and please report it)\n`);
-    if (process.env.COPYDESK_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    ctx.err(`copydesk ${name}: unexpected error: ${(e as Error).message}\n(set COPYDESK_DEBUG=1 for details, and please report it)\n`);
+    if (process.env.COPYDESK_DEBUG) ctx.err(`${(e as Error).stack}\n`);
     return 1;
   }
 }
