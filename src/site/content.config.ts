@@ -3,7 +3,8 @@
  * (English at its root, Polish under `pl/`). `playbook/holding/` holds holding statements in post
  * format, not pages: excluded here, published only by `copydesk holding`.
  */
-import { docsSchema } from '@astrojs/starlight/schema';
+import { i18nLoader } from '@astrojs/starlight/loaders';
+import { docsSchema, i18nSchema } from '@astrojs/starlight/schema';
 import { glob } from 'astro/loaders';
 import { defineCollection } from 'astro:content';
 import { join } from 'node:path';
@@ -14,4 +15,7 @@ export const collections = {
     loader: glob({ pattern: ['**/*.md', '!holding/**', '!**/README.md'], base: join(siteParams().root, 'playbook') }),
     schema: docsSchema(),
   }),
+  // Words Starlight does not translate itself (Pagefind's result counts in Polish), from
+  // src/site/content/i18n/<lang>.json. https://starlight.astro.build/guides/i18n/#translate-starlights-ui
+  i18n: defineCollection({ loader: i18nLoader(), schema: i18nSchema() }),
 };

@@ -344,6 +344,14 @@ describe('languages, times and words people read (thawed build)', () => {
     await done(page);
   });
 
+  it('search on a Polish page counts its results in Polish', async () => {
+    const page = await open(sites.thawed, '/pl/');
+    await page.locator('site-search button[data-open-modal]').click();
+    await page.locator('#starlight__search .pagefind-ui__search-input').fill(SEARCH_WORD);
+    await expect.poll(() => page.locator('#starlight__search .pagefind-ui__message').textContent(), { timeout: 15_000 }).toMatch(/^(Jeden wynik|Wyniki) dla/);
+    await done(page);
+  });
+
   it('the 404 page speaks English and Polish and still offers Freeze now', async () => {
     const page = await visit(desk, sites.thawed, '/pl/nie-ma-takiej-strony/', 404);
     const text = await page.locator('main').textContent();
