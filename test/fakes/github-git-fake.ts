@@ -388,7 +388,7 @@ export class GitHubGitFake {
     const res = await fetch(`${this.fallback}${url.pathname}${url.search}`, {
       method,
       headers: { authorization: req.headers.authorization ?? '', 'content-type': req.headers['content-type'] ?? 'application/json', accept: req.headers.accept ?? 'application/json' },
-      ...(body.length > 0 ? { body } : {}),
+      ...(body.length > 0 ? { body: new Uint8Array(body) } : {}),
     });
     const text = await res.text();
     const headers: Record<string, string> = {};
@@ -521,12 +521,17 @@ interface Reply {
 }
 
 class Answer {
-  constructor(readonly status: number, readonly body: unknown) {}
+  readonly status: number;
+  readonly body: unknown;
+  constructor(status: number, body: unknown) {
+    this.status = status;
+    this.body = body;
+  }
 }
 
 const notFound = () => new Answer(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
 
-function userJson(login: string): unknown {
+function userJson(login: string): Record<string, unknown> {
   const type = login.endsWith('[bot]') ? 'Bot' : login === 'acme' ? 'Organization' : 'User';
   return { login, id: [...login].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 1e9, 7), type, site_admin: false };
 }
