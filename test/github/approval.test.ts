@@ -103,6 +103,12 @@ describe('approves', () => {
     expect(await verify()).toEqual({ approved: true });
   });
 
+  it('a post with a photo larger than 1 MB (compared by blob id, never downloaded)', async () => {
+    const photo = new Uint8Array(1_500_000).map((_, i) => (i * 7) % 251);
+    await approvedPull({ [POST]: post('Our new front.', true), [IMAGE]: photo }, 'merge');
+    expect(await verify()).toEqual({ approved: true });
+  });
+
   it('after an unrelated pull request that branched before the post changed is merged with a merge commit', async () => {
     await approvedPull({ [POST]: V1 }, 'squash');
     const unrelated = await fake.openPull({ author: 'carol', files: { 'posts/other.md': 'o\n' } });
