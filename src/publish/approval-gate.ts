@@ -13,6 +13,7 @@ import { MEDIA_RULES } from '../check/lengths.ts';
 import { MAX_POST_BYTES } from '../post/parse-post.ts';
 import { describeFileProblem, gitBlobShaOfFile } from '../github/blob-sha.ts';
 import type { ApprovalLookups, SentFile } from '../github/approval.ts';
+import type { Octokit } from '../github/octokit.ts';
 import { lastChange, readHistory } from './last-change.ts';
 import type { ApprovalVerdict } from './publisher.ts';
 
@@ -38,12 +39,12 @@ const MAX_MEDIA_BYTES = Math.max(...Object.values(MEDIA_RULES).flatMap((r) => Ob
 export function createApprovalGate(o: ApprovalGateOptions): (post: Post) => Promise<ApprovalVerdict> {
   const [owner, repo] = o.repository.split('/');
   let history: ReturnType<typeof readHistory> | undefined;
-  let github: Promise<{ octokit: Parameters<typeof import('../github/approval.ts').verifyApproval>[0]; lookups: ApprovalLookups }> | undefined;
+  let github: Promise<{ octokit: Octokit; lookups: ApprovalLookups }> | undefined;
   return async (post) => {
     if (!owner || !repo) return { approved: false, reason: `${post.file}: GITHUB_REPOSITORY "${o.repository}" is not owner/repo, so the approval cannot be checked.`, action: 'Run the publisher from GitHub Actions, or set GITHUB_REPOSITORY=owner/repo.' };
 
-    const post0 = await gitBlobShaOfFile(o.root, post.file, post.absPath, MAX_POST_BYTES);
-    if (!post0.ok) return { approved: false, reason: `${post.file}: ${describeFileProblem(post.file, post0)}, so it is not sent.`, action: `Restore ${post.file} as a regular file through a reviewed pull request.` };
+    const postBlob = await gitBlobShaOfFile(o.root, post.file, post.absPath, MAX_POST_BYTES);
+    if (!postBlob.ok) return { approved: false, reason: `${post.file}: ${describeFileProblem(post.file, postBlob)}, so it is not sent.`, action: `Restore ${post.file} as a regular file through a reviewed pull request.` };
     const media: SentFile[] = [];
     for (const m of post.media) {
       if (media.some((x) => x.path === m.repoPath)) continue;
@@ -77,7 +78,7 @@ export function createApprovalGate(o: ApprovalGateOptions): (post: Post) => Prom
       return { octokit, lookups: createApprovalLookups(octokit, owner, repo) };
     });
     const { octokit, lookups } = await github;
-    const v = await verifyApproval(octokit, { owner, repo, branch: o.branch, path: post.file, blobSha: post0.sha, lastChange: change.commit, media }, lookups);
+    const v = await verifyApproval(octokit, { owner, repo, branch: o.branch, path: post.file, blobSha: postBlob.sha, lastChange: change.commit, media }, lookups);
     return v.approved ? { approved: true } : { approved: false, reason: v.reason, action: v.action };
   };
 }
