@@ -14,15 +14,15 @@
  *    into `branch`. https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit
  *    A merge commit, a squash commit and rebased commits are all associated with their PR.
  * 3. At the PR's final head, the post and each media file must be byte-identical to what will be
- *    sent (same blob sha, a regular file at exactly that path):
- *    GET /repos/{o}/{r}/contents/{path}?ref=head. https://docs.github.com/rest/repos/contents#get-repository-content
+ *    sent (same blob sha, a regular file, not a symlink, at exactly that path):
+ *    GET /repos/{o}/{r}/git/trees/{head}?recursive=1. https://docs.github.com/rest/git/trees#get-a-tree
  * 4. Reviews: GET /repos/{o}/{r}/pulls/{n}/reviews (paginated). Each reviewer's latest decisive
  *    review counts, and only from accounts with write access (./write-access.ts), as on GitHub.
  *    One APPROVED on the head commit by a human other than the PR author is required, and the
  *    approver must not be who pushed that head (./head-pusher.ts, from GitHub's push record).
  *    https://docs.github.com/rest/pulls/reviews#list-reviews-for-a-pull-request
  */
-import { describeApiError, formatApiFailure, adviceFor, isNotFound } from './api-error.ts';
+import { describeApiError, formatApiFailure, adviceFor } from './api-error.ts';
 import { headPushers, type PullHead, type PushersResult } from './head-pusher.ts';
 import type { Octokit } from './octokit.ts';
 import { createWriteAccessLookup, type WriteAccessLookup } from './write-access.ts';
@@ -53,12 +53,27 @@ export interface ApprovalTarget {
   media?: SentFile[];
 }
 
+/** One file in a commit's tree, as GitHub lists it. */
+export interface TreeEntry {
+  /** `100644`/`100755` regular file, `120000` symlink, `040000` directory, `160000` submodule. */
+  mode: string;
+  /** `blob`, `tree` or `commit`. */
+  type: string;
+  /** The object id (the blob sha for files). */
+  sha: string;
+}
+
+/** Every path in a commit (or why GitHub could not say). */
+export type TreeResult = { ok: true; /** By repository path. */ entries: Map<string, TreeEntry>; /** GitHub cut the listing short. */ truncated: boolean } | { ok: false; /** What Octokit threw. */ error: unknown };
+
 /** Per-run lookups, shared by every post of one run (each account's permission is asked once). */
 export interface ApprovalLookups {
   /** Write access of one account. */
   writeAccess: WriteAccessLookup;
   /** Who pushed a pull request's head commit. */
   pushers: (head: PullHead) => Promise<PushersResult>;
+  /** The files at a commit. */
+  tree: (commit: string) => Promise<TreeResult>;
 }
 
 /** Why a post is held. Each has its own reason and action text. */
@@ -140,7 +155,13 @@ export function isBotUser(login: string, type: string | undefined): boolean {
 /** Lookups for one run, asking GitHub through `octokit`. */
 export function createApprovalLookups(octokit: Octokit, owner: string, repo: string): ApprovalLookups {
   const pushers = new Map<string, Promise<PushersResult>>();
+  const trees = new Map<string, Promise<TreeResult>>();
   return {
+    tree: (commit) => {
+      let p = trees.get(commit);
+      if (!p) trees.set(commit, (p = readTree(octokit, owner, repo, commit)));
+      return p;
+    },
     writeAccess: createWriteAccessLookup(octokit, owner, repo),
     pushers: (head) => {
       const key = `${head.repoFullName}\u0000${head.ref}\u0000${head.sha}`;
@@ -222,31 +243,32 @@ async function evaluatePull(octokit: Octokit, target: ApprovalTarget, files: Sen
   const short = headSha.slice(0, 7);
 
   // 3. The content at the reviewed head must be what will be sent: the post, then each media file.
+  //    The tree lists every blob id with its mode, whatever the file's size (the contents API
+  //    refuses files over 1 MB without the raw media type, and answers a symlink with its target).
+  const tree = await lookups.tree(headSha);
+  if (!tree.ok) return apiHeld(path, `Listing the files at the head of PR #${pr}`, tree.error, pr);
   for (const f of files) {
     const what = f.path === path ? path : `the media file ${f.path} of ${path}`;
     const fix = f.path === path
       ? `Open a new pull request with the intended content of ${path} and have someone with write access other than its author approve it after the last commit.`
       : `Open a pull request that changes ${path} together with ${f.path} (any edit to the post will do), so the second reader approves the post as it will be sent.`;
-    try {
-      const res = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { owner, repo, path: f.path, ref: headSha });
-      const data = res.data as { type?: string; sha?: string; path?: string };
-      // GitHub may answer a symlink with the file it points to: require a file at exactly this path.
-      if (Array.isArray(res.data) || data.type !== 'file' || data.path !== f.path || typeof data.sha !== 'string') {
-        return held('content-changed', `${what}: at the head of PR #${pr} (${short}) ${f.path} is not a regular file, so this content was never reviewed there.`, fix, pr);
+    const entry = tree.entries.get(f.path);
+    if (!entry) {
+      if (tree.truncated) {
+        return held('api-error', `${path}: GitHub listed only part of the files at the head of PR #${pr} (the repository is too large), so ${f.path} could not be compared.`, 'Keep posts and their media in a smaller repository, or ask the lead to switch this check to per-directory trees.', pr);
       }
-      if (data.sha.toLowerCase() !== f.blobSha) {
-        return held(
-          'content-changed',
-          `${what}: what would be sent differs from what was reviewed in PR #${pr} (head ${short}); it changed after the review, or another merge changed it.`,
-          fix,
-          pr,
-        );
-      }
-    } catch (err) {
-      if (isNotFound(err)) {
-        return held('content-changed', `${what}: ${f.path} does not exist at the head of PR #${pr} (${short}), so it was not in the pull request that was reviewed.`, fix, pr);
-      }
-      return apiHeld(path, `Reading ${f.path} at the head of PR #${pr}`, err, pr);
+      return held('content-changed', `${what}: ${f.path} does not exist at the head of PR #${pr} (${short}), so it was not in the pull request that was reviewed.`, fix, pr);
+    }
+    if (entry.type !== 'blob' || (entry.mode !== '100644' && entry.mode !== '100755')) {
+      return held('content-changed', `${what}: at the head of PR #${pr} (${short}) ${f.path} is ${entry.mode === '120000' ? 'a symbolic link' : 'not a regular file'}, so this content was never reviewed there.`, fix, pr);
+    }
+    if (entry.sha.toLowerCase() !== f.blobSha) {
+      return held(
+        'content-changed',
+        `${what}: what would be sent differs from what was reviewed in PR #${pr} (head ${short}); it changed after the review, or another merge changed it.`,
+        fix,
+        pr,
+      );
     }
   }
 
@@ -358,6 +380,19 @@ async function evaluatePull(octokit: Octokit, target: ApprovalTarget, files: Sen
     `${secondReader} Run \`copydesk setup github --check\` to see whether the review rule is in force.`,
     pr,
   );
+}
+
+async function readTree(octokit: Octokit, owner: string, repo: string, commit: string): Promise<TreeResult> {
+  try {
+    const res = await octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner, repo, tree_sha: commit, recursive: '1' });
+    const entries = new Map<string, TreeEntry>();
+    for (const e of res.data.tree) {
+      if (typeof e.path === 'string' && typeof e.sha === 'string') entries.set(e.path, { mode: String(e.mode ?? ''), type: String(e.type ?? ''), sha: e.sha });
+    }
+    return { ok: true, entries, truncated: res.data.truncated === true };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }
 
 /** Each reviewer's last decisive review, in submission order (the API lists oldest first). */

@@ -13,7 +13,8 @@ import { MEDIA_RULES } from '../check/lengths.ts';
 import { MAX_POST_BYTES } from '../post/parse-post.ts';
 import { describeFileProblem, gitBlobShaOfFile } from '../github/blob-sha.ts';
 import type { ApprovalLookups, SentFile } from '../github/approval.ts';
-import { lastChange } from './last-change.ts';
+import type { Octokit } from '../github/octokit.ts';
+import { lastChange, readHistory } from './last-change.ts';
 import type { ApprovalVerdict } from './publisher.ts';
 
 export interface ApprovalGateOptions {
@@ -34,15 +35,16 @@ export interface ApprovalGateOptions {
 /** The largest file any network accepts: nothing larger is hashed (or sent). */
 const MAX_MEDIA_BYTES = Math.max(...Object.values(MEDIA_RULES).flatMap((r) => Object.values(r.types)));
 
-/** A gate for one run: each reviewer's permission and each head's pusher are asked once. */
+/** A gate for one run: history is read once, each reviewer's permission and each head's pusher asked once. */
 export function createApprovalGate(o: ApprovalGateOptions): (post: Post) => Promise<ApprovalVerdict> {
   const [owner, repo] = o.repository.split('/');
-  let github: Promise<{ octokit: Parameters<typeof import('../github/approval.ts').verifyApproval>[0]; lookups: ApprovalLookups }> | undefined;
+  let history: ReturnType<typeof readHistory> | undefined;
+  let github: Promise<{ octokit: Octokit; lookups: ApprovalLookups }> | undefined;
   return async (post) => {
     if (!owner || !repo) return { approved: false, reason: `${post.file}: GITHUB_REPOSITORY "${o.repository}" is not owner/repo, so the approval cannot be checked.`, action: 'Run the publisher from GitHub Actions, or set GITHUB_REPOSITORY=owner/repo.' };
 
-    const post0 = await gitBlobShaOfFile(o.root, post.file, post.absPath, MAX_POST_BYTES);
-    if (!post0.ok) return { approved: false, reason: `${post.file}: ${describeFileProblem(post.file, post0)}, so it is not sent.`, action: `Restore ${post.file} as a regular file through a reviewed pull request.` };
+    const postBlob = await gitBlobShaOfFile(o.root, post.file, post.absPath, MAX_POST_BYTES);
+    if (!postBlob.ok) return { approved: false, reason: `${post.file}: ${describeFileProblem(post.file, postBlob)}, so it is not sent.`, action: `Restore ${post.file} as a regular file through a reviewed pull request.` };
     const media: SentFile[] = [];
     for (const m of post.media) {
       if (media.some((x) => x.path === m.repoPath)) continue;
@@ -57,7 +59,8 @@ export function createApprovalGate(o: ApprovalGateOptions): (post: Post) => Prom
       media.push({ path: m.repoPath, blobSha: r.sha });
     }
 
-    const change = await lastChange(o.root, post.file, o.env);
+    history ??= readHistory(o.root, o.env);
+    const change = await lastChange(o.root, post.file, o.env, await history);
     if (!change.ok) {
       if (change.code === 'shallow') {
         return { approved: false, reason: `${post.file}: ${change.detail}; copydesk must see every commit to know which pull request last changed the post.`, action: 'Check out the repository with its full history: `fetch-depth: 0` on actions/checkout in the workflow.' };
@@ -75,7 +78,7 @@ export function createApprovalGate(o: ApprovalGateOptions): (post: Post) => Prom
       return { octokit, lookups: createApprovalLookups(octokit, owner, repo) };
     });
     const { octokit, lookups } = await github;
-    const v = await verifyApproval(octokit, { owner, repo, branch: o.branch, path: post.file, blobSha: post0.sha, lastChange: change.commit, media }, lookups);
+    const v = await verifyApproval(octokit, { owner, repo, branch: o.branch, path: post.file, blobSha: postBlob.sha, lastChange: change.commit, media }, lookups);
     return v.approved ? { approved: true } : { approved: false, reason: v.reason, action: v.action };
   };
 }

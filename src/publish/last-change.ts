@@ -10,7 +10,8 @@
  * https://git-scm.com/docs/git-log#_history_simplification
  *
  * Reads the local repository only (the publisher's `actions/checkout` with `fetch-depth: 0`):
- * `git rev-list --parents` once, the file's blob at every commit in one `git cat-file --batch-check`,
+ * `git rev-list --parents` once per run, then per file one `git log --full-history` (the commits
+ * that differ from some parent there), blobs only at those commits (`git cat-file --batch-check`),
  * and `git merge-base` only at merges whose parents disagree about the file.
  */
 import { execFile } from 'node:child_process';
@@ -37,9 +38,16 @@ function git(root: string, args: string[], env: Env | undefined, input?: string)
   });
 }
 
-/** The commit on HEAD's history that last set `path` (repository-relative, forward slashes). Never throws. */
-export async function lastChange(root: string, path: string, env?: Env): Promise<LastChangeResult> {
-  if (/[\n\r]/.test(path)) return { ok: false, code: 'git', detail: `the path ${JSON.stringify(path)} contains a line break` };
+/** HEAD's commit graph, read once per run and shared by every post (see {@link readHistory}). */
+export interface History {
+  /** Parents of each commit. */
+  parents: Map<string, string[]>;
+  /** Every commit, HEAD first. */
+  order: string[];
+}
+
+/** Reads HEAD's commit graph (one `git rev-list`). Shallow checkouts are refused, never guessed at. */
+export async function readHistory(root: string, env?: Env): Promise<History | Extract<LastChangeResult, { ok: false }>> {
   try {
     if ((await git(root, ['rev-parse', '--is-shallow-repository'], env)).trim() === 'true') {
       return { ok: false, code: 'shallow', detail: 'the checkout is shallow, so the history of the file cannot be followed' };
@@ -52,17 +60,45 @@ export async function lastChange(root: string, path: string, env?: Env): Promise
       parents.set(sha!, ps);
       order.push(sha!);
     }
-    const blobs = await blobsAt(root, order, path, env);
+    return { parents, order };
+  } catch (err) {
+    return { ok: false, code: 'git', detail: (err as Error).message };
+  }
+}
+
+/** The commit on HEAD's history that last set `path` (repository-relative, forward slashes). Never throws. */
+export async function lastChange(root: string, path: string, env?: Env, history?: History | Extract<LastChangeResult, { ok: false }>): Promise<LastChangeResult> {
+  if (/[\n\r]/.test(path)) return { ok: false, code: 'git', detail: `the path ${JSON.stringify(path)} contains a line break` };
+  const h = history ?? (await readHistory(root, env));
+  if ('ok' in h) return h;
+  const { parents, order } = h;
+  try {
+    // Commits that differ from at least one parent for `path` (git compares trees, fast). Any other
+    // commit equals all its parents there, so the walk passes it without looking at blobs.
+    const touched = new Set((await git(root, ['log', '--full-history', '--format=%H', 'HEAD', '--', path], env)).split('\n').filter(Boolean));
+    const blobs = new Map<string, string | null>();
+    const blobOf = async (commits: string[]) => {
+      const missing = commits.filter((c) => !blobs.has(c));
+      if (missing.length > 0) {
+        const found = await blobsAt(root, missing, path, env);
+        for (const c of missing) blobs.set(c, found.get(c) ?? null);
+      }
+      return commits.map((c) => blobs.get(c) ?? null);
+    };
     const head = order[0];
-    const headBlob = head ? blobs.get(head) : undefined;
+    const [headBlob] = head ? await blobOf([head]) : [null];
     if (!head || !headBlob) return { ok: false, code: 'untracked', detail: `${path} is not in the last commit of the checkout` };
 
     let c = head;
     for (let steps = 0; steps <= order.length; steps++) {
-      const mine = blobs.get(c) ?? null;
       const ps = parents.get(c) ?? [];
+      if (!touched.has(c)) {
+        if (ps.length === 0) return { ok: true, commit: c, blob: headBlob };
+        c = ps[0]!;
+        continue;
+      }
       if (ps.length === 0) return { ok: true, commit: c, blob: headBlob };
-      const theirs = ps.map((p) => blobs.get(p) ?? null);
+      const [mine, ...theirs] = await blobOf([c, ...ps]);
       if (ps.length === 1) {
         if (theirs[0] === mine) {
           c = ps[0]!;
@@ -74,7 +110,7 @@ export async function lastChange(root: string, path: string, env?: Env): Promise
         c = ps[0]!;
         continue;
       }
-      const from = ps.length === 2 ? await naturalSide(root, ps as [string, string], theirs as [string | null, string | null], mine, path, env) : undefined;
+      const from = ps.length === 2 ? await naturalSide(root, ps as [string, string], theirs as [string | null, string | null], mine ?? null, path, env) : undefined;
       if (from === undefined) return { ok: true, commit: c, blob: headBlob };
       c = from;
     }

@@ -11,8 +11,10 @@
  * - GET /repos/{o}/{r}/commits/{sha}/pulls           merged PRs that introduced a commit (its own commits,
  *   its merge/squash/rebased commits); 422 for an unknown sha
  *   https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit
- * - GET /repos/{o}/{r}/contents/{path}?ref=          `type` file|dir|symlink, blob `sha`
+ * - GET /repos/{o}/{r}/contents/{path}?ref=          `type` file|dir|symlink, blob `sha`; 403 too_large over 1 MB
  *   https://docs.github.com/rest/repos/contents#get-repository-content
+ * - GET /repos/{o}/{r}/git/trees/{sha}?recursive=1   every entry with mode, type, blob sha, size
+ *   https://docs.github.com/rest/git/trees#get-a-tree
  * - GET /repos/{o}/{r}/pulls/{n}/reviews             paginated, `author_association`
  * - GET /repos/{o}/{r}/collaborators/{u}/permission  `permission` admin|write|read|none (maintain→write,
  *   triage→read); a stranger on a public repository reads `read`
@@ -388,7 +390,7 @@ export class GitHubGitFake {
     const res = await fetch(`${this.fallback}${url.pathname}${url.search}`, {
       method,
       headers: { authorization: req.headers.authorization ?? '', 'content-type': req.headers['content-type'] ?? 'application/json', accept: req.headers.accept ?? 'application/json' },
-      ...(body.length > 0 ? { body } : {}),
+      ...(body.length > 0 ? { body: new Uint8Array(body) } : {}),
     });
     const text = await res.text();
     const headers: Record<string, string> = {};
@@ -423,6 +425,18 @@ export class GitHubGitFake {
       const sha = (await run(this.origin, ['rev-parse', '--verify', '-q', `${s[1]}^{commit}`]).catch(() => '')).trim();
       if (!sha) throw new Answer(422, { message: `No commit found for SHA: ${s[1]}`, documentation_url: DOCS, status: '422' });
       return { status: 200, body: await this.commitJson(sha) };
+    }
+    if (s[0] === 'git' && s[1] === 'trees' && s.length === 3) {
+      const tree = (await run(this.origin, ['rev-parse', '--verify', '-q', `${s[2]}^{tree}`]).catch(() => '')).trim();
+      if (!tree) throw notFound();
+      const recursive = q.recursive !== undefined && q.recursive !== '0' && q.recursive !== 'false';
+      const lines = (await run(this.origin, ['ls-tree', '-l', '--full-tree', ...(recursive ? ['-r', '-t'] : []), tree])).split('\n').filter(Boolean);
+      const entries = lines.map((line) => {
+        const [meta, p] = line.split('\t') as [string, string];
+        const [mode, type, sha, size] = meta.split(/\s+/);
+        return { path: p, mode, type, sha, ...(type === 'blob' ? { size: Number(size) } : {}), url: `${this.baseUrl}${root}/git/${type}s/${sha}` };
+      });
+      return { status: 200, body: { sha: tree, url: `${this.baseUrl}${root}/git/trees/${tree}`, tree: entries, truncated: false } };
     }
     if (s[0] === 'contents' && s.length >= 2) return { status: 200, body: await this.contentJson(s.slice(1).join('/'), q.ref ?? this.branch) };
     if (s[0] === 'pulls' && s.length === 3 && s[2] === 'reviews' && /^\d+$/.test(s[1]!)) {
@@ -486,6 +500,11 @@ export class GitHubGitFake {
     const [, mode, type, sha] = m;
     const common = { name: path.split('/').pop(), path, sha, url: `${this.baseUrl}/repos/${this.owner}/${this.repo}/contents/${path}?ref=${ref}`, _links: {} };
     if (type === 'tree') return [];
+    // Documented: over 1 MB only the raw media type is served (the JSON answer is refused).
+    const size = Number((await run(this.origin, ['cat-file', '-s', sha!])).trim());
+    if (size > 1024 * 1024) {
+      throw new Answer(403, { message: 'This API returns blobs up to 1 MB in size. The requested blob is too large to fetch via the API, but you can use the Git Data API to request blobs up to 100 MB in size.', errors: [{ resource: 'Blob', field: 'data', code: 'too_large' }], documentation_url: DOCS });
+    }
     const bytes = Buffer.from(await run(this.origin, ['cat-file', 'blob', sha!]), 'binary');
     if (mode === '120000') return { ...common, type: 'symlink', target: bytes.toString('utf8'), size: bytes.length };
     return { ...common, type: 'file', encoding: 'base64', size: bytes.length, content: bytes.toString('base64') };
@@ -521,12 +540,17 @@ interface Reply {
 }
 
 class Answer {
-  constructor(readonly status: number, readonly body: unknown) {}
+  readonly status: number;
+  readonly body: unknown;
+  constructor(status: number, body: unknown) {
+    this.status = status;
+    this.body = body;
+  }
 }
 
 const notFound = () => new Answer(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
 
-function userJson(login: string): unknown {
+function userJson(login: string): Record<string, unknown> {
   const type = login.endsWith('[bot]') ? 'Bot' : login === 'acme' ? 'Organization' : 'User';
   return { login, id: [...login].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 1e9, 7), type, site_admin: false };
 }

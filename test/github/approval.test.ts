@@ -5,7 +5,7 @@
  * reads (test/fakes/github-git-fake.ts). Everything goes through the publisher's gate.
  */
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -100,6 +100,12 @@ describe('approves', () => {
 
   it('a post with an image, both approved together; a maintainer counts (permission write)', async () => {
     await approvedPull({ [POST]: post('Our new front.', true), [IMAGE]: PNG_A }, 'squash', 'carol');
+    expect(await verify()).toEqual({ approved: true });
+  });
+
+  it('a post with a photo larger than 1 MB (compared by blob id, never downloaded)', async () => {
+    const photo = new Uint8Array(1_500_000).map((_, i) => (i * 7) % 251);
+    await approvedPull({ [POST]: post('Our new front.', true), [IMAGE]: photo }, 'merge');
     expect(await verify()).toEqual({ approved: true });
   });
 
@@ -290,6 +296,15 @@ describe('attack 4: media is part of what was approved', () => {
     await approvedPull({ [POST]: post('Our new front.', true), [IMAGE]: PNG_A });
     await fake.directPush({ [IMAGE]: { symlink: '../../.git/config' } }, 'owner');
     expectHeld(await verify(), new RegExp(`${IMAGE}.*symbolic link`));
+  });
+
+  it('an image reached through a symlinked directory in the checkout', async () => {
+    await approvedPull({ [POST]: post('Our new front.', true), [IMAGE]: PNG_A });
+    await fake.syncCheckout();
+    // Same bytes, but read through posts/media -> elsewhere: never followed.
+    await git('git', ['-C', fake.checkout, 'mv', 'posts/media', 'elsewhere']);
+    await symlink('../elsewhere', join(fake.checkout, 'posts/media'));
+    expectHeld(await gateFor()(await parsed()), new RegExp(`${IMAGE}.*symbolic link`));
   });
 
   it('an image that was never in the approved pull request', async () => {
