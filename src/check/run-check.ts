@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/config.ts';
 import { diag, sortDiagnostics, type Diagnostic } from '../diagnostic/diagnostic.ts';
-import { duplicateIds, findPostFiles, HOLDING_DIR, loadPosts, POSTS_DIR } from '../post/load-posts.ts';
+import { duplicateIds, findPostFiles, HOLDING_DIR, idKey, loadPosts, POSTS_DIR } from '../post/load-posts.ts';
 import type { Post } from '../post/post.ts';
 import { isEnglish, type EnglishInput } from './english/english-input.ts';
 import { runEnglish, startEnglishPool, wantsWorkers, workerCount, type EnglishPool, type EnglishRunOptions } from './english/english-runner.ts';
@@ -142,11 +142,11 @@ function duplicateFindings(allPosts: Post[], checked: ReadonlySet<string>): Map<
   const reported = duplicateIds(allPosts);
   for (const d of reported) add(d);
   const byId = new Map<string, Post[]>();
-  for (const p of allPosts) byId.set(p.id, [...(byId.get(p.id) ?? []), p]);
-  for (const [id, list] of byId) {
+  for (const p of allPosts) byId.set(idKey(p.id), [...(byId.get(idKey(p.id)) ?? []), p]);
+  for (const [, list] of byId) {
     const [first, ...rest] = list;
     if (!first || rest.length === 0 || !checked.has(first.file) || rest.some((p) => checked.has(p.file))) continue;
-    add(diag(first.file, { line: first.lines.id ?? 1 }, 'error', 'duplicate-id', `id "${id}" is also used by ${rest.map((p) => p.file).join(', ')}`, 'Give each post its own id; never reuse the id of a published post.'));
+    add(diag(first.file, { line: first.lines.id ?? 1 }, 'error', 'duplicate-id', `id "${first.id}" is also used by ${rest.map((p) => p.file).join(', ')}`, 'Give each post its own id; never reuse the id of a published post.'));
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { defaultConfig } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { readFreezeLog, readFreezes, type Freeze, type FreezeLogEvent } from '../freeze/freeze-state.ts';
 import type { Diagnostic } from '../diagnostic/diagnostic.ts';
-import { duplicateIds, loadPosts } from '../post/load-posts.ts';
+import { duplicateIds, idKey, loadPosts } from '../post/load-posts.ts';
 import type { LedgerEvent } from '../schedule/ledger.ts';
 import { readLedgerAppendOrder } from '../schedule/ledger-write.ts';
 import type { StateStore } from '../state/store.ts';
@@ -66,7 +66,7 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
   problems.push(...loaded.problems.filter((p) => p.severity === 'error'), ...dupes);
   // One page per id: a duplicate keeps its first file (both are flagged by the check).
   const seen = new Set<string>();
-  const posts = loaded.posts.filter((p) => (seen.has(p.id) ? false : (seen.add(p.id), true)));
+  const posts = loaded.posts.filter((p) => (seen.has(idKey(p.id)) ? false : (seen.add(idKey(p.id)), true)));
 
   let events: LedgerEvent[] = [];
   let freezes: Freeze[] = [];
