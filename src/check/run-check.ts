@@ -8,6 +8,7 @@ import { diag, sortDiagnostics, type Diagnostic } from '../diagnostic/diagnostic
 import { duplicateIds, findPostFiles, HOLDING_DIR, idKey, loadPosts, POSTS_DIR } from '../post/load-posts.ts';
 import type { Post } from '../post/post.ts';
 import { isEnglish, type EnglishInput } from './english/english-input.ts';
+import { TOO_COMPLEX, TOOK_TOO_LONG } from './english/english-limits.ts';
 import { runEnglish, startEnglishPool, wantsWorkers, workerCount, type EnglishPool, type EnglishRunOptions } from './english/english-runner.ts';
 import { MAX_POST_BYTES } from '../post/parse-post.ts';
 import { applyIgnores } from './ignores.ts';
@@ -71,8 +72,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   // English are kept (below); the rest of that speculative work is dropped.
   const useWorkers = wantsWorkers(checked.length, options.english);
   if (!useWorkers) options.englishPool?.close();
-  const pool = useWorkers ? (options.englishPool ?? startEnglishPool(workerCount(options.english))) : undefined;
-  const early = pool?.runFiles(root, checked, MAX_POST_BYTES).catch(() => undefined);
+  const pool = useWorkers ? (options.englishPool ?? startEnglishPool(workerCount(options.english), options.english)) : undefined;
+  const early = pool?.runFiles(root, checked, MAX_POST_BYTES, config.channels.mastodon.maxCharacters).catch(() => undefined);
   // Let the worker finish loading first: reading a thousand posts here at the same moment would
   // queue its module reads behind ours in libuv's shared thread pool, and the worker, not this
   // thread, is the longer path (measured in bench/check.bench.ts). Bounded, should it be slow.
@@ -120,7 +121,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   for (const r of reports) {
     if (!r.post) continue;
     const below = bodyLines.get(r.file);
-    const english = below === undefined ? [] : (englishRun.byFile.get(r.file) ?? []).filter((d) => d.line >= below);
+    // Findings above the body come from the front-matter, which the workers read as text; the
+    // two that say the checks could not finish concern the whole file.
+    const english = below === undefined ? [] : (englishRun.byFile.get(r.file) ?? []).filter((d) => d.line >= below || d.ruleId === TOO_COMPLEX || d.ruleId === TOOK_TOO_LONG);
     const found = [...r.findings, ...english];
     const applied = applyIgnores(r.post, found);
     r.findings = sortDiagnostics(applied.findings);
