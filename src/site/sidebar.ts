@@ -4,9 +4,12 @@
  * used: it expects pages under `src/content/docs`, and the playbook lives at the repository top
  * level. `slug` entries let Starlight pick each locale's own title (Polish pages get Polish labels).
  */
-import matter from 'gray-matter';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isRecord } from '../diagnostic/fields.ts';
+import { parseYamlWithPositions } from '../diagnostic/yaml-source.ts';
+import { splitFrontMatter } from '../post/front-matter.ts';
+import { MAX_PAGE_BYTES } from './playbook-page-problems.ts';
 
 /** Folders of the playbook that are not pages: locales and holding statements (post format). */
 export const NOT_PAGES = ['holding'];
@@ -38,12 +41,10 @@ async function pagesIn(dir: string, prefix: string): Promise<{ pages: Page[]; di
     if (e.name.startsWith('.') || e.name.startsWith('_')) continue;
     if (e.isDirectory()) dirs.push(e.name);
     else if (e.isFile() && e.name.endsWith('.md')) {
-      let data: Record<string, unknown> = {};
-      try {
-        data = matter(await readFile(join(dir, e.name), 'utf8')).data as Record<string, unknown>;
-      } catch {
-        // A page with broken front-matter is reported by the content collection; list it anyway.
-      }
+      // Never gray-matter here: its `---js` front-matter is evaluated, at config load. A page with
+      // broken, hostile or oversized front-matter is reported by the content collection
+      // (./content.config.ts); here it is listed with no sidebar settings.
+      const data = await frontMatterOf(join(dir, e.name));
       const sb = (data.sidebar ?? {}) as { order?: unknown; hidden?: unknown };
       if (sb.hidden === true) continue;
       const name = e.name.slice(0, -3).toLowerCase();
@@ -52,6 +53,16 @@ async function pagesIn(dir: string, prefix: string): Promise<{ pages: Page[]; di
   }
   pages.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
   return { pages, dirs: dirs.sort() };
+}
+
+/** A page's front-matter fields, or none when it has none, or cannot or must not be read. */
+async function frontMatterOf(path: string): Promise<Record<string, unknown>> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  if (text.length > MAX_PAGE_BYTES) return {};
+  const split = splitFrontMatter(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, 'playbook page');
+  if (!split.ok) return {};
+  const y = parseYamlWithPositions(split.yaml, split.yamlLine, 'playbook front matter');
+  return y.ok && isRecord(y.value) ? y.value : {};
 }
 
 /**
