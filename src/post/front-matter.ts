@@ -73,7 +73,7 @@ function notClosed(what: string): FrontMatterSplit {
     ok: false,
     reason: 'not-closed',
     line: 1,
-    message: `the front-matter is not closed: the ${what} has no \`---\` line after the fields that opens on line 1`,
+    message: `the front-matter is not closed: the ${what} has no \`---\` line after its fields (the front-matter opens on line 1)`,
     fix: 'Add a line holding only `---` after the last field, before the text.',
   };
 }
