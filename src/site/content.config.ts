@@ -10,7 +10,7 @@
  * https://docs.astro.build/en/reference/content-loader-reference/#object-loaders
  */
 import { docsSchema } from '@astrojs/starlight/schema';
-import { glob } from 'astro/loaders';
+import { glob, type LoaderContext } from 'astro/loaders';
 import { defineCollection } from 'astro:content';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -49,7 +49,7 @@ export const collections = {
     loader: {
       ...pages,
       name: 'copydesk-playbook',
-      async load(context) {
+      async load(context: LoaderContext) {
         const problems = await playbookProblems(base);
         if (problems.length) {
           throw new Error(`${problems.length} problem(s) in the playbook: the site is not built until they are fixed.\n${formatPageProblems(problems)}`);

@@ -58,20 +58,20 @@ export function playbookPageProblems(file: string, source: string): Diagnostic[]
     return [err({ line: 1 }, 'page-markdown', 'the page cannot be read as Markdown (it is nested too deeply)', 'Simplify the formatting: fewer nested quotes, lists or brackets.')];
   }
   // Iterative walk (no recursion: a deep tree must not overflow the stack).
-  type Node = { type: string; position?: { start: { line: number; column: number } }; children?: Node[] };
+  type Node = { type: string; value?: string; url?: string; position?: { start: { line: number; column: number } }; children?: Node[] };
   const stack: Node[] = [tree as Node];
   while (stack.length) {
     const node = stack.pop()!;
     if (node.children) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
     const at = { line: node.position?.start.line ?? 1, column: node.position?.start.column ?? 1 };
     if (node.type === 'html') {
-      const value = (node as { value: string }).value;
+      const value = node.value ?? '';
       const element = ELEMENTS.exec(value);
       if (element) problems.push(err(at, 'raw-html', `raw \`<${element[1]!.toLowerCase()}>\` is not allowed in playbook pages: the site never runs code from a page`, 'Remove the HTML; write the content as Markdown (a link, an image, a code block to show code).'));
       else if (EVENT_ATTRIBUTE.test(value)) problems.push(err(at, 'raw-html', 'an `on…=` event attribute in raw HTML is not allowed in playbook pages: it runs code in the reader\'s browser', 'Remove the attribute (or the HTML) and write the content as Markdown.'));
       else if (URL_ATTRIBUTE.test(value) || SRCDOC.test(value)) problems.push(err(at, 'raw-html', 'a `javascript:` (or `data:text/html`) address in raw HTML is not allowed in playbook pages', 'Link to an https:// address instead.'));
-    } else if ((node.type === 'link' || node.type === 'image' || node.type === 'definition') && isScriptUrl((node as { url: string }).url)) {
-      problems.push(err(at, 'script-link', `a link to \`${(node as { url: string }).url.slice(0, 40)}\` runs code: it is not allowed in playbook pages`, 'Link to an https:// address instead.'));
+    } else if ((node.type === 'link' || node.type === 'image' || node.type === 'definition') && isScriptUrl(node.url ?? '')) {
+      problems.push(err(at, 'script-link', `a link to \`${(node.url ?? '').slice(0, 40)}\` runs code: it is not allowed in playbook pages`, 'Link to an https:// address instead.'));
     }
   }
   return problems;
