@@ -112,10 +112,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const englishPosts = reports.flatMap((r) => (r.post && isEnglish(r.post.lang) ? [r.post] : []));
   const bodyLines = new Map(englishPosts.map((p) => [p.file, bodyLine(p)]));
   let englishRun = early ? await early : undefined;
-  if (!englishRun || englishPosts.some((p) => !englishRun!.byFile.has(p.file))) {
-    // Small runs, or the workers could not run: here, with the shared processor.
-    const inputs: EnglishInput[] = englishPosts.map((p) => ({ file: p.file, source: p.source, bodyLine: bodyLines.get(p.file)! }));
-    englishRun = await runEnglish(inputs, { ...options.english, workers: 0 });
+  const missing = englishPosts.filter((p) => !englishRun?.byFile.has(p.file));
+  if (!englishRun || missing.length) {
+    // Small runs, or the workers could not run (or not all files): those files here, with the
+    // shared processor. Never the files the workers finished or stopped (a file that took too
+    // long there must not be tried again without a time limit).
+    const inputs: EnglishInput[] = missing.map((p) => ({ file: p.file, source: p.source, bodyLine: bodyLines.get(p.file)! }));
+    const here = await runEnglish(inputs, { ...options.english, workers: 0 });
+    englishRun = englishRun ? { ...englishRun, byFile: new Map([...englishRun.byFile, ...here.byFile]) } : here;
   }
   lap('english (after the rules)');
   for (const r of reports) {

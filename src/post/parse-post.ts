@@ -85,6 +85,8 @@ export function parsePost({ file, root, bytes, config, kind = 'post' }: ParseInp
 
   const y = parseYamlWithPositions(split.yaml, split.yamlLine, kind === 'holding' ? 'holding statement front matter' : 'post front matter');
   if (!y.ok) {
+    const unclosed = textInFrontMatter(split.yaml, split.yamlLine);
+    if (unclosed) return fail(unclosed.line, `the front-matter is not closed before line ${unclosed.line}: "${unclosed.text.length > 40 ? unclosed.text.slice(0, 40) + '…' : unclosed.text}" is post text, not a \`field: value\` line`, `Add a line holding only \`---\` after the last field (line ${unclosed.lastField}), before the text.`);
     return {
       ok: false,
       problems: y.errors.map((e) =>
@@ -208,6 +210,23 @@ export function parsePost({ file, root, bytes, config, kind = 'post' }: ParseInp
     ...(exp.instant !== undefined ? { expires: exp.instant } : {}),
   };
   return { ok: true, post, problems: r.problems };
+}
+
+/**
+ * When the YAML does not parse: the first line that is plainly post text (after a blank line,
+ * not indented, no `:`, not a list item or comment), which means the closing `---` is missing and
+ * a thread separator further down was taken for it.
+ */
+function textInFrontMatter(yaml: string, firstLine: number): { line: number; text: string; lastField: number } | undefined {
+  const lines = yaml.split('\n');
+  let lastField = firstLine;
+  for (const [i, raw] of lines.entries()) {
+    const l = raw.replace(/\r$/, '');
+    if (/^[\w-]+\s*:/.test(l)) lastField = firstLine + i;
+    const afterBlank = i > 0 && lines[i - 1]!.trim() === '';
+    if (afterBlank && l.trim() !== '' && !/^[\s#-]/.test(l) && !l.includes(':')) return { line: firstLine + i, text: l.trim(), lastField };
+  }
+  return undefined;
 }
 
 /** Byte ranges of the body's thread parts: split at lines holding only `---`. Linear. */

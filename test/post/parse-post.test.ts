@@ -110,3 +110,12 @@ describe('hostile content is refused before it costs anything', () => {
     expect(parse(fm + '👨‍👩‍👧‍👦'.repeat(1000)).problems.filter((p) => p.ruleId === 'post-format')).toEqual([]);
   });
 });
+
+describe('a front-matter block missing its closing `---`', () => {
+  it('says exactly that, also when a thread separator further down was taken for it', () => {
+    const r = parse('---\nid: x\npublish_at: "2027-01-14 09:00"\nchannels: [bluesky]\n\nOur spring menu starts on Monday.\n---\nSecond part.\n');
+    expect(r.problems.map((p) => [p.line, p.message, p.fix])).toEqual([[6, 'the front-matter is not closed before line 6: "Our spring menu starts on Monday." is post text, not a `field: value` line', 'Add a line holding only `---` after the last field (line 4), before the text.']]);
+    const none = parse('---\nid: x\nchannels: [bluesky]\n\nJust text, no closing line.\n');
+    expect(none.problems.map((p) => p.message)).toEqual(['the front-matter is not closed: the post has no `---` line after its fields (the front-matter opens on line 1)']);
+  });
+});
