@@ -201,7 +201,7 @@ async function drive(first: WorkerState, units: string[], job: (units: string[])
   let files = 0;
   let restarted = false;
   while (rest.length) {
-    const outcome = await runOnce(state, rest, job(rest), byFile, timeoutMs);
+    const outcome = await runOnce(state, job(rest), byFile, timeoutMs);
     if (outcome.kind === 'done') {
       setup = Math.max(setup, outcome.timings.setup);
       files += outcome.timings.files;
@@ -226,30 +226,47 @@ async function drive(first: WorkerState, units: string[], job: (units: string[])
 
 type Outcome = { kind: 'done'; timings: { setup: number; files: number } } | { kind: 'stuck'; done: number } | { kind: 'no-start'; error: Error };
 
-function runOnce(state: WorkerState, units: string[], job: EnglishJob, byFile: Map<string, Diagnostic[]>, timeoutMs: number): Promise<Outcome> {
+function runOnce(state: WorkerState, job: EnglishJob, byFile: Map<string, Diagnostic[]>, timeoutMs: number): Promise<Outcome> {
   const { worker } = state;
   if (state.failed) return Promise.resolve({ kind: 'no-start', error: state.failed });
   return new Promise((resolve) => {
     let done = 0;
+    let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const finish = (o: Outcome) => {
+      if (settled) return;
       clearTimeout(timer);
+      timer = undefined;
+      settled = true;
       worker.off('message', on);
       worker.off('exit', onExit);
       resolve(o);
     };
     // The clock runs per file, from the moment the worker is ready (building the processor is
-    // not a file's fault).
-    const arm = () => {
+    // not a file's fault). When the timer fires, the verdict waits for `setImmediate`: this
+    // thread may have been busy (parsing thousands of posts) while the worker's messages queued
+    // up, and those are delivered before the immediate runs, so a file that did finish in time
+    // is never called stuck. https://nodejs.org/en/learn/asynchronous-work/event-loop-timers-and-nexttick
+    let progressAt = 0;
+    const arm = (wait = timeoutMs) => {
       clearTimeout(timer);
-      timer = setTimeout(() => finish({ kind: 'stuck', done }), timeoutMs);
+      timer = setTimeout(() => setImmediate(() => {
+        if (settled) return;
+        const idle = performance.now() - progressAt;
+        if (idle >= timeoutMs) finish({ kind: 'stuck', done });
+        else arm(timeoutMs - idle);
+      }), wait);
+    };
+    const progress = () => {
+      progressAt = performance.now();
+      arm();
     };
     const on = (m: WorkerMessage) => {
-      if ('ready' in m) return arm();
+      if ('ready' in m) return progress();
       if ('done' in m) return finish({ kind: 'done', timings: m.timings });
       if (m.findings) byFile.set(m.file, m.findings);
       done++;
-      arm();
+      progress();
     };
     const onExit = (code: number) => {
       if (!state.isReady && done === 0) finish({ kind: 'no-start', error: new Error(`English worker exited with code ${code}`) });
@@ -258,8 +275,7 @@ function runOnce(state: WorkerState, units: string[], job: EnglishJob, byFile: M
     };
     worker.on('message', on);
     worker.once('exit', onExit);
-    worker.once('error', () => undefined);
-    if (state.isReady) arm();
+    if (state.isReady) progress();
     worker.ref();
     worker.postMessage(job);
   });
