@@ -13,7 +13,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Diagnostic } from '../../diagnostic/diagnostic.ts';
 import { splitFrontMatter } from '../../post/front-matter.ts';
-import { partLimits } from '../../post/parse-post.ts';
+import { partLimits } from '../../post/post-limits.ts';
 import { readPostFileSync } from '../../post/read-post-file.ts';
 import { englishFindings } from './english-findings.ts';
 import type { EnglishInput } from './english-input.ts';
