@@ -42,6 +42,8 @@ English posts, insensitive and profane words. Exit code 1 when any error is foun
 
 Accept a warning in the post: <!-- copydesk-ignore rule-id: why it is fine -->. Errors cannot be accepted.
 COPYDESK_WORKERS=N sets the worker threads used for large runs (0: none).
+COPYDESK_FILE_TIMEOUT=S stops a worker after S seconds on one file (default 20): that file fails
+with "took too long", the others are still checked.
 `;
 
 export const checkCommand: Command = async (args, ctx) => {
@@ -65,7 +67,7 @@ export const checkCommand: Command = async (args, ctx) => {
   // A whole repository of posts: start the English worker before loading anything else.
   let pool: EnglishPool | undefined;
   if (!positionals.length && typeof flags.base !== 'string' && (english.workers ?? 1) > 0 && (await countPosts(root)) >= WORKER_THRESHOLD) {
-    pool = startEnglishPool(english.workers ?? 1);
+    pool = startEnglishPool(english.workers ?? 1, english);
   }
   try {
     return await check(ctx, { format, positionals, base: typeof flags.base === 'string' ? flags.base : undefined, previewOut: typeof flags['preview-out'] === 'string' ? flags['preview-out'] : undefined, english, pool, timer, t0, root, now });
@@ -204,8 +206,10 @@ async function postsUsingChangedMedia(root: string, config: Config, files: reado
  */
 function englishOptions(env: CommandContext['env']): EnglishRunOptions {
   const n = Number(env.COPYDESK_WORKERS);
-  if (env.COPYDESK_WORKERS !== undefined && Number.isInteger(n) && n >= 0 && n <= 16) return { workers: n };
-  return { workers: Math.max(1, availableParallelism() - 1) };
+  const workers = env.COPYDESK_WORKERS !== undefined && Number.isInteger(n) && n >= 0 && n <= 16 ? n : Math.max(1, availableParallelism() - 1);
+  // COPYDESK_FILE_TIMEOUT: seconds one file may take in a worker (default 20).
+  const t = Number(env.COPYDESK_FILE_TIMEOUT);
+  return { workers, ...(env.COPYDESK_FILE_TIMEOUT !== undefined && t > 0 && t <= 600 ? { fileTimeoutMs: t * 1000 } : {}) };
 }
 
 /** Markdown files under posts/ and playbook/holding/, counted cheaply to decide on a worker early. */

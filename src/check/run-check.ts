@@ -5,9 +5,10 @@
  */
 import type { Config } from '../config/config.ts';
 import { diag, sortDiagnostics, type Diagnostic } from '../diagnostic/diagnostic.ts';
-import { duplicateIds, findPostFiles, HOLDING_DIR, loadPosts, POSTS_DIR } from '../post/load-posts.ts';
+import { duplicateIds, findPostFiles, HOLDING_DIR, idKey, loadPosts, POSTS_DIR } from '../post/load-posts.ts';
 import type { Post } from '../post/post.ts';
 import { isEnglish, type EnglishInput } from './english/english-input.ts';
+import { TOO_COMPLEX, TOOK_TOO_LONG } from './english/english-limits.ts';
 import { runEnglish, startEnglishPool, wantsWorkers, workerCount, type EnglishPool, type EnglishRunOptions } from './english/english-runner.ts';
 import { MAX_POST_BYTES } from '../post/parse-post.ts';
 import { applyIgnores } from './ignores.ts';
@@ -71,8 +72,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   // English are kept (below); the rest of that speculative work is dropped.
   const useWorkers = wantsWorkers(checked.length, options.english);
   if (!useWorkers) options.englishPool?.close();
-  const pool = useWorkers ? (options.englishPool ?? startEnglishPool(workerCount(options.english))) : undefined;
-  const early = pool?.runFiles(root, checked, MAX_POST_BYTES).catch(() => undefined);
+  const pool = useWorkers ? (options.englishPool ?? startEnglishPool(workerCount(options.english), options.english)) : undefined;
+  const early = pool?.runFiles(root, checked, MAX_POST_BYTES, config.channels.mastodon.maxCharacters).catch(() => undefined);
   // Let the worker finish loading first: reading a thousand posts here at the same moment would
   // queue its module reads behind ours in libuv's shared thread pool, and the worker, not this
   // thread, is the longer path (measured in bench/check.bench.ts). Bounded, should it be slow.
@@ -111,16 +112,22 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const englishPosts = reports.flatMap((r) => (r.post && isEnglish(r.post.lang) ? [r.post] : []));
   const bodyLines = new Map(englishPosts.map((p) => [p.file, bodyLine(p)]));
   let englishRun = early ? await early : undefined;
-  if (!englishRun || englishPosts.some((p) => !englishRun!.byFile.has(p.file))) {
-    // Small runs, or the workers could not run: here, with the shared processor.
-    const inputs: EnglishInput[] = englishPosts.map((p) => ({ file: p.file, source: p.source, bodyLine: bodyLines.get(p.file)! }));
-    englishRun = await runEnglish(inputs, { ...options.english, workers: 0 });
+  const missing = englishPosts.filter((p) => !englishRun?.byFile.has(p.file));
+  if (!englishRun || missing.length) {
+    // Small runs, or the workers could not run (or not all files): those files here, with the
+    // shared processor. Never the files the workers finished or stopped (a file that took too
+    // long there must not be tried again without a time limit).
+    const inputs: EnglishInput[] = missing.map((p) => ({ file: p.file, source: p.source, bodyLine: bodyLines.get(p.file)! }));
+    const here = await runEnglish(inputs, { ...options.english, workers: 0 });
+    englishRun = englishRun ? { ...englishRun, byFile: new Map([...englishRun.byFile, ...here.byFile]) } : here;
   }
   lap('english (after the rules)');
   for (const r of reports) {
     if (!r.post) continue;
     const below = bodyLines.get(r.file);
-    const english = below === undefined ? [] : (englishRun.byFile.get(r.file) ?? []).filter((d) => d.line >= below);
+    // Findings above the body come from the front-matter, which the workers read as text; the
+    // two that say the checks could not finish concern the whole file.
+    const english = below === undefined ? [] : (englishRun.byFile.get(r.file) ?? []).filter((d) => d.line >= below || d.ruleId === TOO_COMPLEX || d.ruleId === TOOK_TOO_LONG);
     const found = [...r.findings, ...english];
     const applied = applyIgnores(r.post, found);
     r.findings = sortDiagnostics(applied.findings);
@@ -142,11 +149,11 @@ function duplicateFindings(allPosts: Post[], checked: ReadonlySet<string>): Map<
   const reported = duplicateIds(allPosts);
   for (const d of reported) add(d);
   const byId = new Map<string, Post[]>();
-  for (const p of allPosts) byId.set(p.id, [...(byId.get(p.id) ?? []), p]);
-  for (const [id, list] of byId) {
+  for (const p of allPosts) byId.set(idKey(p.id), [...(byId.get(idKey(p.id)) ?? []), p]);
+  for (const [, list] of byId) {
     const [first, ...rest] = list;
     if (!first || rest.length === 0 || !checked.has(first.file) || rest.some((p) => checked.has(p.file))) continue;
-    add(diag(first.file, { line: first.lines.id ?? 1 }, 'error', 'duplicate-id', `id "${id}" is also used by ${rest.map((p) => p.file).join(', ')}`, 'Give each post its own id; never reuse the id of a published post.'));
+    add(diag(first.file, { line: first.lines.id ?? 1 }, 'error', 'duplicate-id', `id "${first.id}" is also used by ${rest.map((p) => p.file).join(', ')}`, 'Give each post its own id; never reuse the id of a published post.'));
   }
   return out;
 }

@@ -1,10 +1,9 @@
 /** Reads and validates `copydesk.config.yaml`. Errors name line and field; nothing throws. */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostic/diagnostic.ts';
 import { FieldReader, isRecord } from '../diagnostic/fields.ts';
 import { parseYamlWithPositions } from '../diagnostic/yaml-source.ts';
 import type { Network } from '../publish/channel.ts';
+import { readPostFile } from '../post/read-post-file.ts';
 import { isValidZone, parseInstant } from '../post/time.ts';
 import { CONFIG_FILE, defaultConfig, NETWORKS, type Config } from './config.ts';
 import { readTeam } from './read-team.ts';
@@ -13,21 +12,35 @@ export type ConfigResult = { ok: true; config: Config; problems: Diagnostic[] } 
 
 const TOP = ['timezone', 'lang', 'channels', 'sensitive_topics', 'watchlist', 'spacing', 'publish', 'quiet_periods', 'credentials', 'repository', 'roster', 'playbook'] as const;
 
+/** Largest configuration file read: a config is a few KB. */
+export const MAX_CONFIG_BYTES = 256 * 1024;
+
 export async function loadConfig(root: string): Promise<ConfigResult> {
+  // Read like a post: no symbolic link (the config decides where secrets go), no fifo, bounded.
+  const read = await readPostFile(root, CONFIG_FILE, MAX_CONFIG_BYTES, 'the configuration');
+  if (!read.ok) {
+    if (read.missing) return { ok: true, config: defaultConfig(), problems: [] };
+    return { ok: false, problems: [diag(CONFIG_FILE, { line: 1 }, 'error', 'config', read.message, read.fix)] };
+  }
   let text: string;
   try {
-    text = await readFile(join(root, CONFIG_FILE), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, config: defaultConfig(), problems: [] };
-    return { ok: false, problems: [diag(CONFIG_FILE, { line: 1 }, 'error', 'config', `cannot read ${CONFIG_FILE}: ${(e as Error).message}`, 'Check the file permissions.')] };
+    text = new TextDecoder('utf-8', { fatal: true }).decode(read.bytes);
+  } catch {
+    return { ok: false, problems: [diag(CONFIG_FILE, { line: 1 }, 'error', 'config', `${CONFIG_FILE} is not valid UTF-8 text`, 'Save the file as UTF-8.')] };
   }
-  return parseConfig(text);
+  return parseConfig(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 }
 
 export function parseConfig(text: string, file = CONFIG_FILE): ConfigResult {
-  const y = parseYamlWithPositions(text);
+  const y = parseYamlWithPositions(text, 1, file);
   if (!y.ok) {
-    return { ok: false, problems: y.errors.map((e) => diag(file, e, 'error', 'config', `invalid YAML: ${e.message}`, 'Fix the YAML syntax at this position (indentation, a missing colon, an unclosed quote).', 'yaml')) };
+    return {
+      ok: false,
+      problems: y.errors.map((e) =>
+        e.alias
+          ? diag(file, e, 'error', 'config', e.message, 'Replace the alias with the value itself; anchors and aliases are refused in the configuration.', 'yaml')
+          : diag(file, e, 'error', 'config', `invalid YAML: ${e.message}`, 'Fix the YAML syntax at this position (indentation, a missing colon, an unclosed quote).', 'yaml')),
+    };
   }
   const config = defaultConfig();
   if (y.value === null || y.value === undefined) return { ok: true, config, problems: [] };

@@ -1,10 +1,11 @@
 /** Finds and parses every post under `posts/` (or the given paths). The only place posts are read from disk. */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Config } from '../config/config.ts';
 import { diag, type Diagnostic } from '../diagnostic/diagnostic.ts';
 import type { Post } from './post.ts';
-import { parsePost } from './parse-post.ts';
+import { MAX_POST_BYTES, parsePost } from './parse-post.ts';
+import { readPostFile } from './read-post-file.ts';
 
 export const POSTS_DIR = 'posts';
 /** Holding statements: pre-approved posts kept with the playbook, sent on demand in an incident. */
@@ -19,7 +20,12 @@ export interface LoadedPosts {
   failed: string[];
 }
 
-/** Markdown files under a folder, skipping README.md files (documentation, not posts). */
+/**
+ * Markdown files under a folder, skipping README.md files (documentation, not posts). Entries
+ * that are not plain files (symbolic links, named pipes…) are listed too, so that the reader
+ * refuses them with a message instead of skipping them silently; folders named `*.md` are not
+ * (their posts are listed).
+ */
 export async function findPostFiles(root: string, dir = POSTS_DIR): Promise<string[]> {
   const base = resolve(root, dir);
   let entries;
@@ -30,7 +36,7 @@ export async function findPostFiles(root: string, dir = POSTS_DIR): Promise<stri
   }
   const hidden = (p: string) => p.split('/').some((seg) => seg.startsWith('.') || seg === 'node_modules');
   return entries
-    .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.md') && e.name.toLowerCase() !== 'readme.md')
+    .filter((e) => !e.isDirectory() && e.name.toLowerCase().endsWith('.md') && e.name.toLowerCase() !== 'readme.md')
     .filter((e) => !hidden(toRepoPath(base, join(e.parentPath, e.name))))
     .map((e) => toRepoPath(root, join(e.parentPath, e.name)))
     .sort();
@@ -48,18 +54,13 @@ export async function loadPosts(root: string, config: Config, files?: string[], 
   const failed: string[] = [];
   await Promise.all(
     list.map(async (file) => {
-      const abs = resolve(root, file);
-      let bytes: Uint8Array;
-      try {
-        const s = await stat(abs);
-        if (!s.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-        bytes = await readFile(abs);
-      } catch (e) {
-        problems.push(diag(file, { line: 1 }, 'error', 'post-format', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'Check that the path exists and is a readable file.'));
+      const read = await readPostFile(root, file, MAX_POST_BYTES);
+      if (!read.ok) {
+        problems.push(diag(file, { line: 1 }, 'error', 'post-format', read.message, read.fix));
         failed.push(file);
         return;
       }
-      const r = parsePost({ file, root, bytes, config, kind });
+      const r = parsePost({ file, root, bytes: read.bytes, config, kind });
       problems.push(...r.problems);
       if (r.ok) posts.push(r.post);
       else failed.push(file);
@@ -69,14 +70,33 @@ export async function loadPosts(root: string, config: Config, files?: string[], 
   return { posts, problems, failed };
 }
 
+/**
+ * The key two ids collide on: ids are compared ignoring case, because `Spring-Menu` and
+ * `spring-menu` look like one post to a person and become one file name on a case-insensitive
+ * disk (the outbox, a checkout on macOS or Windows).
+ */
+export function idKey(id: string): string {
+  return id.toLowerCase();
+}
+
+/** The ids (as {@link idKey}) that more than one post uses: none of those posts is safe to publish. */
+export function duplicateIdKeys(posts: Post[]): Set<string> {
+  const count = new Map<string, number>();
+  for (const p of posts) count.set(idKey(p.id), (count.get(idKey(p.id)) ?? 0) + 1);
+  return new Set([...count].filter(([, n]) => n > 1).map(([k]) => k));
+}
+
 /** Posts that share an `id` with an earlier file: the ledger is keyed by id, so both are unsafe. */
 export function duplicateIds(posts: Post[]): Diagnostic[] {
   const first = new Map<string, Post>();
   const out: Diagnostic[] = [];
   for (const p of posts) {
-    const seen = first.get(p.id);
-    if (!seen) first.set(p.id, p);
-    else out.push(diag(p.file, { line: p.lines.id ?? 1 }, 'error', 'duplicate-id', `id "${p.id}" is already used by ${seen.file}`, 'Give this post its own id; never reuse the id of a published post.'));
+    const seen = first.get(idKey(p.id));
+    if (!seen) first.set(idKey(p.id), p);
+    else {
+      const other = seen.id === p.id ? '' : ` as "${seen.id}" (ids are compared ignoring upper and lower case)`;
+      out.push(diag(p.file, { line: p.lines.id ?? 1 }, 'error', 'duplicate-id', `id "${p.id}" is already used by ${seen.file}${other}`, 'Give this post its own id; never reuse the id of a published post.'));
+    }
   }
   return out;
 }

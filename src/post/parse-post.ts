@@ -1,8 +1,13 @@
 /**
  * The one post parser. Pure: text in, a `Post` or diagnostics out. Front-matter is split by
- * gray-matter and read by `yaml` with positions (timestamps stay strings, see ../post/time.ts).
+ * ./front-matter.ts (never by a parser that can run code) and read by `yaml` with positions
+ * (timestamps stay strings, see ../post/time.ts).
+ *
+ * Every file is bounded before any later stage sees it (size, front-matter size, thread parts,
+ * characters per part and in all), so one hostile file costs the check a bounded amount of work:
+ * the length counting (twitter-text) and the English checks grow faster than linearly on some
+ * inputs, and must never see a 240 KB run of dots.
  */
-import matter from 'gray-matter';
 import { posix } from 'node:path';
 import type { Config } from '../config/config.ts';
 import { NETWORKS } from '../config/config.ts';
@@ -11,17 +16,17 @@ import { FieldReader, isRecord } from '../diagnostic/fields.ts';
 import { parseYamlWithPositions } from '../diagnostic/yaml-source.ts';
 import type { Network } from '../publish/channel.ts';
 import { resolveMediaPath } from './media-file.ts';
+import { splitFrontMatter } from './front-matter.ts';
+import { lineIndex, MAX_FRONT_MATTER_CHARS, MAX_POST_BYTES, partLimits, partRanges } from './post-limits.ts';
 import { POST_FIELDS, type Ignore, type Post, type PostMedia, type PostPart } from './post.ts';
 import { isValidZone, parseInstant } from './time.ts';
 
 export type ParseResult = { ok: true; post: Post; problems: Diagnostic[] } | { ok: false; problems: Diagnostic[] };
 
-/** Larger files are refused before parsing: a post is a few hundred characters. */
-export const MAX_POST_BYTES = 256 * 1024;
+export { MAX_FRONT_MATTER_CHARS, MAX_NESTING, MAX_PART_CHARS, MAX_PARTS, MAX_POST_BYTES, MAX_TEXT_CHARS, partLimits } from './post-limits.ts';
 
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const SEPARATOR = /^---[ \t]*$/;
-const IGNORE = /<!--\s*copydesk-ignore\s+([a-z0-9-]+)\s*(?::\s*([\s\S]*?))?\s*-->/gi;
+/** What a post id may look like; `--retry <id>` is validated with the same pattern. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export interface ParseInput {
   /** Repository-relative path (forward slashes). */
@@ -50,22 +55,25 @@ export function parsePost({ file, root, bytes, config, kind = 'post' }: ParseInp
     return fail(1, 'the file is not valid UTF-8 text', 'Save the file as UTF-8.');
   }
   if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
-  if (!/^---[ \t]*\r?\n/.test(source)) return fail(1, 'the post has no front-matter', 'Start the file with a `---` line, the fields (id, publish_at, channels), and another `---` line; see posts/README.md.');
-
-  let rawMatter = '';
-  let body: string;
-  try {
-    const split = matter(source, { engines: { yaml: { parse: (s: string) => ((rawMatter = s), {}) } } } as never);
-    body = split.content;
-  } catch (e) {
-    return fail(1, `the front-matter cannot be read: ${(e as Error).message}`, 'Close the front-matter with a `---` line.');
+  const split = splitFrontMatter(source);
+  if (!split.ok) {
+    const fix = split.reason === 'missing' ? 'Start the file with a `---` line, the fields (id, publish_at, channels), and another `---` line; see posts/README.md.' : split.fix;
+    return fail(split.line, split.message, fix);
   }
-  if (!source.endsWith(body)) return fail(1, 'the front-matter is not closed', 'Add a line with `---` after the last field.');
-  const bodyStart = source.length - body.length;
+  if (split.yaml.length > MAX_FRONT_MATTER_CHARS) return fail(split.yamlLine, `the front-matter is ${Math.round(split.yaml.length / 1024)} KB; it may be at most ${MAX_FRONT_MATTER_CHARS / 1024} KB`, 'Keep only the post fields (id, publish_at, channels, media with alt text…) between the `---` lines.');
+  const bodyStart = split.bodyStart;
 
-  const y = parseYamlWithPositions(rawMatter, 1);
+  const y = parseYamlWithPositions(split.yaml, split.yamlLine, kind === 'holding' ? 'holding statement front matter' : 'post front matter');
   if (!y.ok) {
-    return { ok: false, problems: y.errors.map((e) => diag(file, e, 'error', 'yaml', `invalid front-matter YAML: ${e.message}`, 'Fix the YAML at this position: indentation, a missing colon, or put the value in quotes.', 'yaml')) };
+    const unclosed = textInFrontMatter(split.yaml, split.yamlLine);
+    if (unclosed) return fail(unclosed.line, `the front-matter is not closed before line ${unclosed.line}: "${unclosed.text.length > 40 ? unclosed.text.slice(0, 40) + '…' : unclosed.text}" is post text, not a \`field: value\` line`, `Add a line holding only \`---\` after the last field (line ${unclosed.lastField}), before the text.`);
+    return {
+      ok: false,
+      problems: y.errors.map((e) =>
+        e.alias
+          ? diag(file, e, 'error', 'yaml', e.message, 'Replace the alias with the value itself (e.g. `tags: [menu, spring]`); anchors and aliases are refused in content files.', 'yaml')
+          : diag(file, e, 'error', 'yaml', `invalid front-matter YAML: ${e.message}`, 'Fix the YAML at this position: indentation, a missing colon, or put the value in quotes.', 'yaml')),
+    };
   }
   const r = new FieldReader(file, y.at, y.keyAt);
   if (!isRecord(y.value)) return fail(2, 'the front-matter must be a list of `field: value` lines', 'Write `id: my-post`, `publish_at: …`, `channels: [bluesky]`, one per line.');
@@ -140,7 +148,12 @@ export function parsePost({ file, root, bytes, config, kind = 'post' }: ParseInp
   }
   const tags = r.stringList(fm, 'tags', [], 'tags') ?? [];
 
-  // thread parts
+  // thread parts, bounded before anything counts or reads them
+  const limit = partLimits(source, bodyStart, config.channels.mastodon.maxCharacters);
+  if (limit) {
+    r.problems.push(diag(file, { line: limit.line }, 'error', 'post-format', limit.message, limit.fix));
+    return { ok: false, problems: r.problems };
+  }
   const parts = splitParts(source, bodyStart);
   parts.forEach((p, i) => {
     if (!p.text) r.problems.push(diag(file, { line: p.line }, 'error', 'empty-part', parts.length > 1 ? `thread part ${i + 1} is empty` : 'the post has no text', parts.length > 1 ? 'Write text between the `---` lines, or remove the extra `---`.' : 'Write the post text below the front-matter.'));
@@ -178,45 +191,91 @@ export function parsePost({ file, root, bytes, config, kind = 'post' }: ParseInp
   return { ok: true, post, problems: r.problems };
 }
 
+/**
+ * When the YAML does not parse: the first line that is plainly post text (after a blank line,
+ * not indented, no `:`, not a list item or comment), which means the closing `---` is missing and
+ * a thread separator further down was taken for it.
+ */
+function textInFrontMatter(yaml: string, firstLine: number): { line: number; text: string; lastField: number } | undefined {
+  const lines = yaml.split('\n');
+  let lastField = firstLine;
+  for (const [i, raw] of lines.entries()) {
+    const l = raw.replace(/\r$/, '');
+    if (/^[\w-]+\s*:/.test(l)) lastField = firstLine + i;
+    const afterBlank = i > 0 && lines[i - 1]!.trim() === '';
+    if (afterBlank && l.trim() !== '' && !/^[\s#-]/.test(l) && !l.includes(':')) return { line: firstLine + i, text: l.trim(), lastField };
+  }
+  return undefined;
+}
+
 /** Split the body into thread parts at lines holding only `---`. */
 function splitParts(source: string, bodyStart: number): PostPart[] {
-  const parts: PostPart[] = [];
-  let start = bodyStart;
-  let offset = bodyStart;
-  const flush = (end: number) => {
+  const at = lineIndex(source);
+  return partRanges(source, bodyStart).map(({ start, end }, index) => {
     const raw = source.slice(start, end);
-    const text = raw.replace(IGNORE, '').replace(/<!--[\s\S]*?-->/g, '').replace(/[ \t]+$/gm, '').replace(/^\s*\n|\s+$/g, '').replace(/\n{3,}/g, '\n\n');
-    const lead = raw.length - raw.replace(/^\s+/, '').length;
-    parts.push({ index: parts.length, text: text.trim(), line: lineAt(source, start + lead), start, end });
-  };
-  while (offset <= source.length) {
-    const nl = source.indexOf('\n', offset);
-    const lineEnd = nl === -1 ? source.length : nl;
-    if (SEPARATOR.test(source.slice(offset, lineEnd).replace(/\r$/, ''))) {
-      flush(offset);
-      start = lineEnd + 1;
-    }
-    if (nl === -1) break;
-    offset = nl + 1;
-  }
-  flush(source.length);
-  return parts;
+    const lead = raw.length - raw.trimStart().length;
+    return { index, text: publishedText(raw), line: at(start + lead), start, end };
+  });
 }
+
+/**
+ * The text as published: HTML comments removed, trailing spaces of each line removed, at most
+ * one blank line in a row, trimmed. Written without backtracking regexes: `\s+$` and
+ * `<!--[\s\S]*?-->` take quadratic time on 40,000 spaces or thousands of unclosed comments.
+ */
+function publishedText(raw: string): string {
+  let kept = '';
+  let pos = 0;
+  for (const c of htmlComments(raw)) {
+    kept += raw.slice(pos, c.start);
+    pos = c.end;
+  }
+  kept += raw.slice(pos);
+  const lines = kept.split('\n').map((l) => l.replace(/\r$/, '').trimEnd());
+  const out: string[] = [];
+  let blank = 0;
+  for (const l of lines) {
+    blank = l === '' ? blank + 1 : 0;
+    if (blank <= 1) out.push(l);
+  }
+  return out.join('\n').trim();
+}
+
+/** `<!-- … -->` comments, in order; an unclosed `<!--` is text. Linear (indexOf only). */
+function htmlComments(text: string): { start: number; end: number; inner: string }[] {
+  const out: { start: number; end: number; inner: string }[] = [];
+  let pos = 0;
+  for (;;) {
+    const start = text.indexOf('<!--', pos);
+    if (start === -1) break;
+    const close = text.indexOf('-->', start + 4);
+    if (close === -1) break;
+    out.push({ start, end: close + 3, inner: text.slice(start + 4, close) });
+    pos = close + 3;
+  }
+  return out;
+}
+
+const IGNORE_HEAD = /^copydesk-ignore\s+([a-z0-9-]+)/i;
 
 function findIgnores(source: string, r: FieldReader, file: string): Ignore[] {
   const out: Ignore[] = [];
-  for (const m of source.matchAll(IGNORE)) {
-    const line = lineAt(source, m.index);
-    const reason = (m[2] ?? '').trim();
-    if (!reason) r.problems.push(diag(file, { line }, 'error', 'ignore-reason', `copydesk-ignore for \`${m[1]}\` gives no reason`, `Write it as <!-- copydesk-ignore ${m[1]}: why the team accepts this -->.`));
-    else out.push({ ruleId: m[1]!.toLowerCase(), reason, line });
+  const at = lineIndex(source);
+  for (const c of htmlComments(source)) {
+    const inner = c.inner.trim();
+    const head = IGNORE_HEAD.exec(inner);
+    if (!head) continue;
+    const rest = inner.slice(head[0].length).trim();
+    if (rest !== '' && !rest.startsWith(':')) continue;
+    const line = at(c.start);
+    const reason = rest.slice(1).trim();
+    if (!reason) r.problems.push(diag(file, { line }, 'error', 'ignore-reason', `copydesk-ignore for \`${head[1]}\` gives no reason`, `Write it as <!-- copydesk-ignore ${head[1]}: why the team accepts this -->.`));
+    else out.push({ ruleId: head[1]!.toLowerCase(), reason, line });
   }
   return out;
 }
 
 /** 1-based line of an offset. */
 export function lineAt(source: string, offset: number): number {
-  let n = 1;
-  for (let i = source.indexOf('\n'); i !== -1 && i < offset; i = source.indexOf('\n', i + 1)) n++;
-  return n;
+  return lineIndex(source)(offset);
 }

@@ -10,7 +10,8 @@ import type { Command, CommandContext } from '../cli/context.ts';
 import { parseArgs, UsageError } from '../cli/context.ts';
 import { PUBLISHABLE } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { duplicateIds, loadPosts } from '../post/load-posts.ts';
+import { duplicateIdKeys, idKey, loadPosts } from '../post/load-posts.ts';
+import { ID_PATTERN } from '../post/parse-post.ts';
 import { openStateStore } from '../state/open-store.ts';
 import { createApprovalGate } from './approval-gate.ts';
 import { resolveChannels } from './channels.ts';
@@ -52,6 +53,11 @@ export const publishCommand: Command = async (args, ctx) => {
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (publish takes no paths; to retry a post use --retry <post id>)`);
   const dryRun = flags['dry-run'] === true;
   const retryId = typeof flags.retry === 'string' ? flags.retry : undefined;
+  // Validated like a post id (the schema's own pattern): the id is written to the ledger and to
+  // issues, so an arbitrary string (newlines, markdown, a path) must never get that far.
+  if (retryId !== undefined && !ID_PATTERN.test(retryId)) {
+    throw new UsageError(`--retry needs a post id (letters, digits, ".", "_" and "-", at most 100, starting with a letter or digit), not ${JSON.stringify(retryId.length > 60 ? retryId.slice(0, 60) + '…' : retryId)}; the id is the \`id:\` field of the post`);
+  }
   if (dryRun && retryId) throw new UsageError('--retry cannot be combined with --dry-run (a retry writes to the ledger)');
 
   const loaded = await loadConfig(ctx.root);
@@ -78,9 +84,9 @@ export const publishCommand: Command = async (args, ctx) => {
     const { posts: parsed, failed } = await loadPosts(ctx.root, config);
     for (const f of failed) err(`skipping ${f}: it has errors (run \`copydesk check ${f}\`); it is not published until fixed\n`);
     // The ledger is keyed by id: two files with one id are both unsafe to publish.
-    const dupIds = new Set(duplicateIds(parsed).map((d) => /id "([^"]+)"/.exec(d.message)?.[1]).filter((x): x is string => !!x));
-    for (const id of dupIds) err(`skipping id "${id}": used by more than one post file (${parsed.filter((p) => p.id === id).map((p) => p.file).join(', ')}); give each post its own id\n`);
-    const posts = parsed.filter((p) => !dupIds.has(p.id));
+    const dupIds = duplicateIdKeys(parsed);
+    for (const id of dupIds) err(`skipping id "${id}": used by more than one post file (${parsed.filter((p) => idKey(p.id) === id).map((p) => p.file).join(', ')}); give each post its own id\n`);
+    const posts = parsed.filter((p) => !dupIds.has(idKey(p.id)));
 
     const store = await openStateStore(ctx, { readOnly: dryRun, config, redact });
     const notes: string[] = [];

@@ -7,7 +7,7 @@ import { parseArgs, UsageError } from '../cli/context.ts';
 import { PUBLISHABLE } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { readFreezeLog, readFreezes } from '../freeze/freeze-state.ts';
-import { duplicateIds, loadPosts } from '../post/load-posts.ts';
+import { duplicateIdKeys, idKey, loadPosts } from '../post/load-posts.ts';
 import type { Network } from '../publish/channel.ts';
 import { resolveChannels } from '../publish/channels.ts';
 import { createRedactor } from '../publish/redact.ts';
@@ -43,9 +43,9 @@ export const planCommand: Command = async (args, ctx) => {
   try {
     const { posts: parsed, failed } = await loadPosts(ctx.root, config);
     for (const f of failed) ctx.err(redact(`not planned: ${f} has errors (run \`copydesk check ${f}\`)\n`));
-    const dup = new Set(duplicateIds(parsed).map((d) => /id "([^"]+)"/.exec(d.message)?.[1]));
-    for (const id of dup) if (id) ctx.err(`not planned: id "${id}" is used by more than one post file\n`);
-    const posts = parsed.filter((p) => !dup.has(p.id));
+    const dup = duplicateIdKeys(parsed);
+    for (const id of dup) ctx.err(`not planned: id "${id}" is used by more than one post file (${parsed.filter((p) => idKey(p.id) === id).map((p) => p.file).join(', ')})\n`);
+    const posts = parsed.filter((p) => !dup.has(idKey(p.id)));
 
     const store = await openStateStore(ctx, { readOnly: true, config });
     await store.refresh();

@@ -13,7 +13,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { readFreezeLog, readFreezes, type Freeze, type FreezeLogEvent } from '../freeze/freeze-state.ts';
 import { diag, type Diagnostic } from '../diagnostic/diagnostic.ts';
 import { readMediaFile } from '../post/media-file.ts';
-import { duplicateIds, HOLDING_DIR, loadPosts } from '../post/load-posts.ts';
+import { duplicateIds, HOLDING_DIR, idKey, loadPosts } from '../post/load-posts.ts';
 import type { Post } from '../post/post.ts';
 import type { LedgerEvent } from '../schedule/ledger.ts';
 import { readLedgerAppendOrder } from '../schedule/ledger-write.ts';
@@ -93,7 +93,7 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
   problems.push(...loaded.problems.filter((p) => p.severity === 'error'), ...dupes);
   // One page per id: a duplicate keeps its first file (both are flagged by the check).
   const seen = new Set<string>();
-  const posts = loaded.posts.filter((p) => (seen.has(p.id) ? false : (seen.add(p.id), true)));
+  const posts = loaded.posts.filter((p) => (seen.has(idKey(p.id)) ? false : (seen.add(idKey(p.id)), true)));
 
   let events: LedgerEvent[] = [];
   let freezes: Freeze[] = [];

@@ -6,7 +6,10 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isRecord } from '../diagnostic/fields.ts';
+import { parseYamlWithPositions } from '../diagnostic/yaml-source.ts';
+import { splitFrontMatter } from '../post/front-matter.ts';
+import { MAX_PAGE_BYTES } from './playbook-page-problems.ts';
 
 /** Folders of the playbook that are not pages: locales and holding statements (post format). */
 export const NOT_PAGES = ['holding'];
@@ -30,22 +33,6 @@ export const CRISIS_LINKS = [
   { label: 'Call tree', translations: { pl: 'Drzewo telefonów' }, link: '/roster/' },
 ] as const;
 
-/**
- * A page's YAML front matter, read as data only: a block that opens with exactly `---` (never
- * gray-matter, whose `---js` engine would run the page's code during the build). Broken front
- * matter reads as none here; the content collection reports it.
- */
-export function frontMatter(text: string): Record<string, unknown> {
-  const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text.replace(/^\uFEFF/, ''));
-  if (!m) return {};
-  try {
-    const v: unknown = parseYaml(m[1]!, { maxAliasCount: 0 });
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
 interface Page {
   slug: string;
   order: number;
@@ -60,7 +47,10 @@ async function pagesIn(dir: string, prefix: string): Promise<{ pages: Page[]; di
     if (e.name.startsWith('.') || e.name.startsWith('_')) continue;
     if (e.isDirectory()) dirs.push(e.name);
     else if (e.isFile() && e.name.endsWith('.md')) {
-      const data = frontMatter(await readFile(join(dir, e.name), 'utf8'));
+      // Never gray-matter here: its `---js` front-matter is evaluated, at config load. A page with
+      // broken, hostile or oversized front-matter is reported by the content collection
+      // (./content.config.ts); here it is listed with no sidebar settings.
+      const data = await frontMatterOf(join(dir, e.name));
       const sb = (data.sidebar ?? {}) as { order?: unknown; hidden?: unknown };
       if (sb.hidden === true) continue;
       const name = e.name.slice(0, -3).toLowerCase();
@@ -69,6 +59,16 @@ async function pagesIn(dir: string, prefix: string): Promise<{ pages: Page[]; di
   }
   pages.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
   return { pages, dirs: dirs.sort() };
+}
+
+/** A page's front-matter fields, or none when it has none, or cannot or must not be read. */
+async function frontMatterOf(path: string): Promise<Record<string, unknown>> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  if (text.length > MAX_PAGE_BYTES) return {};
+  const split = splitFrontMatter(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, 'playbook page');
+  if (!split.ok) return {};
+  const y = parseYamlWithPositions(split.yaml, split.yamlLine, 'playbook front matter');
+  return y.ok && isRecord(y.value) ? y.value : {};
 }
 
 /**

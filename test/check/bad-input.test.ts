@@ -2,7 +2,10 @@
  * Bad input never crashes: each broken post gives one clear message with its line and a fix, the
  * other files are still checked, the exit code is 1 and no stack trace is printed.
  */
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/check/report.ts';
@@ -67,6 +70,22 @@ describe('one clear message per bad file', () => {
     ]);
     expect(list.every((d) => d.severity === 'error' && d.fix)).toBe(true);
   });
+  it('a YAML alias, even `tags: *new*`: the field, its position and what to write instead', () => {
+    expect(only('alias-tags.md')).toMatchObject({ line: 5, column: 7, ruleId: 'yaml', message: '`tags`: aliases are not allowed in post front matter: write the value out instead of `*new*`' });
+  });
+  it('a billion laughs: one message at the first alias, nothing expanded', () => {
+    expect(only('alias-bomb.md')).toMatchObject({ line: 6, column: 12, message: '`lol1`: aliases are not allowed in post front matter: write the value out instead of `*l0` (and 81 more)' });
+  });
+  it('JavaScript front-matter is refused, never run', () => {
+    expect(only('js-engine.md').message).toMatch(/^the front-matter starts with `---js`: .* content files never run code$/);
+    expect(existsSync(join(tmpdir(), 'copydesk-js-engine-ran.txt'))).toBe(false);
+  });
+  it('a front-matter block missing its closing `---` says exactly that', () => {
+    expect(only('not-closed.md')).toMatchObject({ line: 1, message: 'the front-matter is not closed: the post has no `---` line after its fields (the front-matter opens on line 1)', fix: 'Add a line holding only `---` after the last field, before the text.' });
+  });
+  it('the good post among the bad ones passes', () => {
+    expect(fileReport(report, 'posts/good.md').findings).toEqual([]);
+  });
   it('a file that did not parse says the other checks were skipped, and why', () => {
     expect(fileReport(report, 'posts/binary.md').checks.filter((c) => !c.ran).map((c) => c.note)).toEqual(Array(9).fill('the file did not parse'));
   });
@@ -89,6 +108,31 @@ describe('through the real CLI', () => {
     expect(r.stdout).toContain('3 files checked: 3 errors, 0 warnings');
   });
 
+  it('a symlinked post, a named pipe and a folder named like a post, in a whole-repository run: each told why, none read', async () => {
+    const root = await copyFixture('bad-input');
+    await symlink('good.md', join(root, 'posts', 'linked-post.md'));
+    await symlink(join(tmpdir(), 'nowhere.md'), join(root, 'posts', 'dangling.md'));
+    execFileSync('mkfifo', [join(root, 'posts', 'pipe.md')]);
+    await mkdir(join(root, 'posts', 'folder.md'));
+    const r = await runCli([], { root });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('posts/linked-post.md:1:1  error  post-format  posts/linked-post.md is a symbolic link: symbolic links are refused, because a link can show the check and the reviewer one text and publish another (or reach outside the repository)');
+    expect(r.stdout).toContain('posts/dangling.md:1:1  error  post-format  posts/dangling.md is a symbolic link: symbolic links are refused');
+    expect(r.stdout).toContain('posts/pipe.md:1:1  error  post-format  posts/pipe.md is a named pipe (fifo), not a plain file: it was not read');
+    expect(r.stdout).not.toContain('folder.md');
+    expect(r.stdout).not.toMatch(/EISDIR|ENOENT|ELOOP|\n\s+at /);
+    await rm(join(root, 'posts', 'pipe.md'));
+  });
+
+  it('a folder named like a post, given by name: its posts are checked, no EISDIR', async () => {
+    const root = await copyFixture('bad-input');
+    await mkdir(join(root, 'posts', 'x.md'));
+    await writeFile(join(root, 'posts', 'x.md', 'inside.md'), '---\nid: inside\npublish_at: "2027-02-03 09:00"\nchannels: [bluesky]\n---\nBread.\n');
+    const r = await runCli(['posts/x.md'], { root });
+    expect(r.stdout).toContain('posts/x.md/inside.md  (changed)  ok');
+    expect(r.stdout).not.toMatch(/EISDIR/);
+  });
+
   it('a broken configuration: file, line and fix, exit 1', async () => {
     const r = await runCli(['--format', 'json'], { root: join(FIXTURES, 'bad-config') });
     expect(r.code).toBe(1);
@@ -99,6 +143,7 @@ describe('through the real CLI', () => {
     const r = await runCommand(['../../etc/passwd', 'posts/nope.md'], { root: join(FIXTURES, 'bad-input') });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('../../etc/passwd:1:1  error  post-format  ../../etc/passwd is outside the repository');
-    expect(r.stdout).toContain('posts/nope.md:1:1  error  post-format  cannot read the file (ENOENT)');
+    expect(r.stdout).toContain('posts/nope.md:1:1  error  post-format  posts/nope.md does not exist');
+    expect(r.stdout).not.toMatch(/ENOENT|EISDIR/);
   });
 });

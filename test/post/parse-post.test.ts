@@ -75,3 +75,47 @@ describe('parsePost', () => {
     expect(parsePost({ file: 'playbook/holding/a.md', root: '/r', bytes: new TextEncoder().encode('---\nid: x\nchannels: [bluesky]\n---\nHi\n'), config, kind: 'holding' }).ok).toBe(true);
   });
 });
+
+describe('hostile content is refused before it costs anything', () => {
+  const holding = (text: string) => parsePost({ file: 'playbook/holding/a.md', root: '/repo', bytes: new TextEncoder().encode(text), config, kind: 'holding' });
+  it('holding statements: no front-matter engine, no alias', () => {
+    for (const engine of ['js', 'javascript', 'coffee']) {
+      const r = holding(`---${engine}\n{ id: 'x' }\n---\nWe are closed today.\n`);
+      expect(r.ok).toBe(false);
+      expect(r.problems[0]!.message).toContain(`\`---${engine}\``);
+    }
+    const alias = holding('---\nid: x\nchannels: [bluesky]\nlang: &l en\ntags: [*l]\n---\nWe are closed today.\n');
+    expect(alias.problems.map((p) => [p.line, p.column, p.message])).toEqual([[5, 8, '`tags`: aliases are not allowed in holding statement front matter: write the value out instead of `*l`']]);
+  });
+  it('text is cleaned the same way, whatever the whitespace and comments', () => {
+    const r = parse(`---\nid: x\npublish_at: "2027-01-14 09:00"\nchannels: [bluesky]\n---\n\n\nHi  \t\n\n\n\n<!-- note -->there <!-- copydesk-ignore spacing: launch day -->\n${' '.repeat(4_000)}\n<!-- never closed\n`);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.post.parts[0]!.text).toBe('Hi\n\nthere\n\n<!-- never closed');
+    expect(r.post.parts[0]!.line).toBe(8);
+    expect(r.post.ignores).toEqual([{ ruleId: 'spacing', reason: 'launch day', line: 12 }]);
+  });
+  it('parts, characters and nesting are bounded, with the line and a fix', () => {
+    const fm = '---\nid: x\npublish_at: "2027-01-14 09:00"\nchannels: [bluesky]\n---\n';
+    const first = (text: string) => {
+      const r = parse(fm + text);
+      expect(r.ok).toBe(false);
+      return r.problems.map((p) => [p.line, p.message]);
+    };
+    expect(first(Array(51).fill('part').join('\n---\n'))).toEqual([[6, 'the thread has 51 parts; a post may have at most 50']]);
+    expect(first(`Hello\n---\n${'.'.repeat(5001)}`)).toEqual([[8, 'thread part 2 is 5,001 characters; a part may be at most 5,000 (no network accepts more)']]);
+    expect(first(Array(3).fill('a'.repeat(4000)).join('\n---\n'))).toEqual([[6, 'the post text is 12,002 characters in all; a post may have at most 10,000']]);
+    expect(first(`Hi\n\n${'> '.repeat(21)}deep`)).toEqual([[8, 'this line nests 21 quotes or list items; at most 20 are allowed']]);
+    // Emoji families are counted as people see them: 1,000 families are 1,000 characters.
+    expect(parse(fm + '👨‍👩‍👧‍👦'.repeat(1000)).problems.filter((p) => p.ruleId === 'post-format')).toEqual([]);
+  });
+});
+
+describe('a front-matter block missing its closing `---`', () => {
+  it('says exactly that, also when a thread separator further down was taken for it', () => {
+    const r = parse('---\nid: x\npublish_at: "2027-01-14 09:00"\nchannels: [bluesky]\n\nOur spring menu starts on Monday.\n---\nSecond part.\n');
+    expect(r.problems.map((p) => [p.line, p.message, p.fix])).toEqual([[6, 'the front-matter is not closed before line 6: "Our spring menu starts on Monday." is post text, not a `field: value` line', 'Add a line holding only `---` after the last field (line 4), before the text.']]);
+    const none = parse('---\nid: x\nchannels: [bluesky]\n\nJust text, no closing line.\n');
+    expect(none.problems.map((p) => p.message)).toEqual(['the front-matter is not closed: the post has no `---` line after its fields (the front-matter opens on line 1)']);
+  });
+});
