@@ -72,7 +72,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const useWorkers = wantsWorkers(checked.length, options.english);
   if (!useWorkers) options.englishPool?.close();
   const pool = useWorkers ? (options.englishPool ?? startEnglishPool(workerCount(options.english))) : undefined;
-  const early = pool?.runFiles(root, checked, MAX_POST_BYTES).catch(() => undefined);
+  const early = pool?.runFiles(root, checked, MAX_POST_BYTES, config.english).catch(() => undefined);
   // Let the worker finish loading first: reading a thousand posts here at the same moment would
   // queue its module reads behind ours in libuv's shared thread pool, and the worker, not this
   // thread, is the longer path (measured in bench/check.bench.ts). Bounded, should it be slow.
@@ -114,7 +114,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   if (!englishRun || englishPosts.some((p) => !englishRun!.byFile.has(p.file))) {
     // Small runs, or the workers could not run: here, with the shared processor.
     const inputs: EnglishInput[] = englishPosts.map((p) => ({ file: p.file, source: p.source, bodyLine: bodyLines.get(p.file)! }));
-    englishRun = await runEnglish(inputs, { ...options.english, workers: 0 });
+    englishRun = await runEnglish(inputs, { ...options.english, workers: 0, settings: config.english });
   }
   lap('english (after the rules)');
   for (const r of reports) {

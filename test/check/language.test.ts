@@ -35,7 +35,7 @@ describe('lang', () => {
 
   it('the same words in an English post are flagged', async () => {
     const report = await check(ROOT, ['posts/english-fail.md']);
-    expect(fileReport(report, 'posts/english-fail.md').findings.filter((d) => d.source.startsWith('retext')).length).toBe(4);
+    expect(fileReport(report, 'posts/english-fail.md').findings.filter((d) => d.source.startsWith('retext')).length).toBe(3);
   });
 
   it('a too-long Polish post still fails length', async () => {

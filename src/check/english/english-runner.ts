@@ -7,6 +7,7 @@
  * https://nodejs.org/api/worker_threads.html
  */
 import { Worker } from 'node:worker_threads';
+import type { EnglishSettings } from '../../config/config.ts';
 import type { Diagnostic } from '../../diagnostic/diagnostic.ts';
 import type { EnglishInput } from './english-input.ts';
 import type { EnglishProcessor } from './processor.ts';
@@ -16,6 +17,8 @@ export interface EnglishRunOptions {
   workers?: number;
   /** Use workers only from this many files (default {@link WORKER_THRESHOLD}). */
   threshold?: number;
+  /** What is worth a warning (the configuration's `english`); default: everything the plugins report. */
+  settings?: EnglishSettings;
 }
 
 /** Starting a worker costs ~0.3 s of CPU (loading the pipeline): worth it from about this many files. */
@@ -33,13 +36,13 @@ export interface EnglishRun {
 /** Worker threads started ahead of time; `run` or `runFiles` may be called once. */
 export interface EnglishPool {
   /** Check texts already read. */
-  run(items: EnglishInput[]): Promise<EnglishRun>;
+  run(items: EnglishInput[], settings?: EnglishSettings): Promise<EnglishRun>;
   /**
    * Read and check files in the workers, without waiting for the posts to be parsed: every
    * readable text file gets an entry, findings are not filtered by front-matter or language
    * (the caller keeps those of English posts, below the front-matter).
    */
-  runFiles(root: string, files: string[], maxBytes: number): Promise<EnglishRun>;
+  runFiles(root: string, files: string[], maxBytes: number, settings?: EnglishSettings): Promise<EnglishRun>;
   /** Stop the workers without using them. */
   close(): void;
   /** Settles when every worker has built its processor. */
@@ -72,20 +75,20 @@ export async function runEnglish(items: EnglishInput[], options: EnglishRunOptio
   }
   if (pool || wantsWorkers(items.length, options)) {
     try {
-      return await (pool ?? startEnglishPool(workerCount(options))).run(items);
+      return await (pool ?? startEnglishPool(workerCount(options))).run(items, options.settings);
     } catch {
       // A worker that cannot start (a restricted environment) must not lose findings: check here instead.
     }
   }
-  return inProcess(items);
+  return inProcess(items, options.settings);
 }
 
-async function inProcess(items: EnglishInput[]): Promise<EnglishRun> {
+async function inProcess(items: EnglishInput[], settings: EnglishSettings | undefined): Promise<EnglishRun> {
   const t0 = performance.now();
   const [processor, { englishFindings }] = await Promise.all([sharedEnglishProcessor(), import('./english-findings.ts')]);
   const t1 = performance.now();
   const byFile = new Map<string, Diagnostic[]>();
-  for (const item of items) byFile.set(item.file, await englishFindings(processor, item));
+  for (const item of items) byFile.set(item.file, await englishFindings(processor, item, settings));
   return { byFile, mode: 'in-process', timings: { setup: t1 - t0, files: performance.now() - t1 } };
 }
 
@@ -95,7 +98,7 @@ interface WorkerOutput {
 }
 
 /** What one worker is asked to do (see ./english-worker.ts). */
-type Job = { items: EnglishInput[] } | { root: string; files: string[]; maxBytes: number };
+type Job = ({ items: EnglishInput[] } | { root: string; files: string[]; maxBytes: number }) & { settings?: EnglishSettings };
 
 /** Start `n` workers now; each builds its processor while the caller prepares the files. */
 export function startEnglishPool(n: number): EnglishPool {
@@ -139,7 +142,7 @@ export function startEnglishPool(n: number): EnglishPool {
   return {
     close,
     ready,
-    run(items) {
+    run(items, settings) {
       // Groups of similar total size, biggest files first.
       const groups: EnglishInput[][] = workers.map(() => []);
       const sizes = workers.map(() => 0);
@@ -148,11 +151,11 @@ export function startEnglishPool(n: number): EnglishPool {
         groups[i]!.push(item);
         sizes[i]! += item.source.length;
       }
-      return dispatch(groups.map((items) => ({ items })));
+      return dispatch(groups.map((items) => ({ items, ...(settings ? { settings } : {}) })));
     },
-    runFiles(root, files, maxBytes) {
+    runFiles(root, files, maxBytes, settings) {
       // Posts are of similar size: every n-th file to the same worker balances well enough.
-      return dispatch(workers.map((_, i) => ({ root, maxBytes, files: files.filter((_, k) => k % workers.length === i) })));
+      return dispatch(workers.map((_, i) => ({ root, maxBytes, files: files.filter((_, k) => k % workers.length === i), ...(settings ? { settings } : {}) })));
     },
   };
 }

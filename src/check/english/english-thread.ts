@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
+import type { EnglishSettings } from '../../config/config.ts';
 import type { Diagnostic } from '../../diagnostic/diagnostic.ts';
 import { englishFindings } from './english-findings.ts';
 import type { EnglishInput } from './english-input.ts';
@@ -19,7 +20,7 @@ import { createEnglishProcessor } from './processor.ts';
 // vfile messages are Errors: each would capture a stack trace nobody reads. This thread only checks text.
 Error.stackTraceLimit = 0;
 
-type Job = { items: EnglishInput[] } | { root: string; files: string[]; maxBytes: number };
+type Job = ({ items: EnglishInput[] } | { root: string; files: string[]; maxBytes: number }) & { settings?: EnglishSettings };
 
 const t0 = performance.now();
 const ready = createEnglishProcessor();
@@ -47,11 +48,11 @@ parentPort!.once('message', async (job: Job) => {
   const t1 = performance.now();
   const results: [string, Diagnostic[]][] = [];
   if ('items' in job) {
-    for (const item of job.items) results.push([item.file, await englishFindings(processor, item)]);
+    for (const item of job.items) results.push([item.file, await englishFindings(processor, item, job.settings)]);
   } else {
     for (const file of job.files) {
       const source = read(job.root, file, job.maxBytes);
-      if (source !== undefined) results.push([file, await englishFindings(processor, { file, source, bodyLine: 1 })]);
+      if (source !== undefined) results.push([file, await englishFindings(processor, { file, source, bodyLine: 1 }, job.settings)]);
     }
   }
   parentPort!.postMessage({ results, timings: { setup: t1 - t0, files: performance.now() - t1 } });
