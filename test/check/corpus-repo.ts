@@ -15,9 +15,10 @@ export async function corpusPosts(): Promise<{ lang: 'en' | 'pl'; text: string }
 
 /**
  * A repository with the project's own copydesk.config.yaml (its defaults: `lang: en`) and one
- * post per corpus paragraph, two hours apart, with no `lang` field: the language is the detector's job.
+ * post per corpus paragraph, two hours apart. Polish posts say `lang: pl` as a team would write
+ * them, unless `polishLang` is false (then the detector must notice).
  */
-export async function corpusRepo(): Promise<{ root: string; files: Map<string, { lang: string; text: string }> }> {
+export async function corpusRepo(polishLang = true): Promise<{ root: string; files: Map<string, { lang: string; text: string }> }> {
   const root = await copyFixture('corpus');
   await cp(join(REPO, 'copydesk.config.yaml'), join(root, 'copydesk.config.yaml'));
   await mkdir(join(root, 'posts'), { recursive: true });
@@ -27,7 +28,7 @@ export async function corpusRepo(): Promise<{ root: string; files: Map<string, {
     const file = `posts/c${String(i).padStart(3, '0')}.md`;
     const at = new Date(Date.UTC(2027, 1, 1) + i * 2 * 3_600_000).toISOString().slice(0, 19) + 'Z';
     files.set(file, p);
-    await writeFile(join(root, file), `---\nid: corpus-${i}\npublish_at: "${at}"\nchannels: [bluesky, mastodon]\n---\n${p.text}\n`);
+    await writeFile(join(root, file), `---\nid: corpus-${i}\npublish_at: "${at}"\nchannels: [bluesky, mastodon]\n${p.lang === 'pl' && polishLang ? 'lang: pl\n' : ''}---\n${p.text}\n`);
   }));
   return { root, files };
 }

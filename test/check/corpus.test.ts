@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/config.ts';
 import type { CheckReport } from '../../src/check/report.ts';
 import { runCheck } from '../../src/check/run-check.ts';
+import { judgeLanguage } from '../../src/check/language.ts';
 import { corpusRepo } from './corpus-repo.ts';
 import { check, configOf, copyFixture, NOW } from './helpers.ts';
 
@@ -106,5 +107,32 @@ describe('identity words', () => {
     const d = defaultConfig();
     expect(fromFile.english).toEqual(d.english);
     expect(fromFile.sensitiveContext).toEqual(d.sensitiveContext);
+  });
+});
+
+describe('language detection (franc-min)', () => {
+  it('the Polish posts without `lang: pl` get no English findings, only the advice to add `lang: pl`', async () => {
+    const { root, files } = await corpusRepo(false);
+    const r = await check(root);
+    const polish = r.files.filter((f) => files.get(f.file)!.lang === 'pl');
+    expect(polish.length).toBe(60);
+    expect(polish.flatMap((f) => f.findings.filter((d) => d.source.startsWith('retext')))).toEqual([]);
+    const told = polish.filter((f) => f.findings.some((d) => d.ruleId === 'lang' && d.message === 'the text reads as Polish (pl), but `lang` is "en" (the default of copydesk.config.yaml)'));
+    // Every Polish post long enough for a confident guess is told; the rest are too short to judge.
+    const judged = polish.filter((f) => { const v = judgeLanguage(files.get(f.file)!.text, 'en'); return v.confident && !v.agrees; });
+    expect(told.length).toBe(judged.length);
+    expect(judged.length).toBeGreaterThanOrEqual(55);
+    expect(polish[0]!.checks.find((c) => c.id === 'retext-equality')).toEqual({ id: 'retext-equality', ran: false, note: 'the text reads as Polish (pl); this check is English-only' });
+    // No English post is told it is not English.
+    expect(r.files.filter((f) => files.get(f.file)!.lang === 'en' && f.findings.some((d) => d.ruleId === 'lang'))).toEqual([]);
+  }, 60_000);
+
+  it('a post whose `lang` says Polish but whose text is English is told so', async () => {
+    const list = await findingsFor('Fresh sourdough is out of the oven, come early because the first tray is usually gone by nine.', 'lang: pl\n');
+    expect(list).toEqual([{ ruleId: 'lang', severity: 'warning', message: 'the text reads as English (en), but `lang` is "pl" (in the front-matter)' }]);
+  });
+
+  it('a short text is not judged', async () => {
+    expect(await findingsFor('Dzień dobry!')).toEqual([]);
   });
 });

@@ -13,21 +13,36 @@ import { check, copyFixture, FIXTURES, runCli, runCommand } from './helpers.ts';
 const ROOT = join(FIXTURES, 'rules');
 
 describe('human', () => {
-  it('prints file:line:column  severity  ruleId  message, an indented fix, what ran, and a count', async () => {
+  it('prints file:line:column  severity  ruleId  message, an indented fix and a count; no per-file "ran:" and no --base jargon', async () => {
     const report = await check(ROOT, ['posts/length-fail.md', 'posts/length-pass.md']);
     expect(formatHuman(report)).toBe([
       'posts/length-fail.md',
       '  posts/length-fail.md:8:1  error  length  part 2 is 512/500 characters on mastodon',
       '      fix: Shorten part 2 by 12 characters, or split it into a thread with a line containing only `---`.',
-      '  ran: post-format, duplicate-id, length, media, alt-text, schedule, sensitive-topic, watchlist, retext-equality, retext-profanities',
+      '',
+      '2 files checked: 1 error, 0 warnings',
+      '',
+    ].join('\n'));
+  });
+
+  it('--verbose lists every file, what ran and why something was skipped', async () => {
+    const report = await check(ROOT, ['posts/length-fail.md', 'posts/length-pass.md']);
+    expect(formatHuman(report, [], true)).toBe([
+      'posts/length-fail.md',
+      '  posts/length-fail.md:8:1  error  length  part 2 is 512/500 characters on mastodon',
+      '      fix: Shorten part 2 by 12 characters, or split it into a thread with a line containing only `---`.',
+      '  ran: post-format, duplicate-id, length, media, alt-text, schedule, sensitive-topic, watchlist, lang, retext-equality, retext-profanities',
       '  schedule: no --base and not named on the command line, so it may be in the past',
       'posts/length-pass.md  ok',
-      '  ran: post-format, duplicate-id, length, media, alt-text, schedule, sensitive-topic, watchlist, retext-equality, retext-profanities',
+      '  ran: post-format, duplicate-id, length, media, alt-text, schedule, sensitive-topic, watchlist, lang, retext-equality, retext-profanities',
       '  schedule: no --base and not named on the command line, so it may be in the past',
       '',
       '2 files checked: 1 error, 0 warnings',
       '',
     ].join('\n'));
+    const cli = await runCommand(['posts/length-pass.md', '--verbose'], { root: ROOT });
+    expect(cli.stdout).toContain('  ran: post-format');
+    expect((await runCommand(['posts/length-pass.md'], { root: ROOT })).stdout).toBe('\n1 file checked: 0 errors, 0 warnings\n');
   });
 });
 
