@@ -75,7 +75,9 @@ export type HoldCode =
   /** (publisher) This run's send had an unknown outcome; read back on the next run. */
   | 'unknown'
   /** (publisher) Another run claimed the part first. */
-  | 'claimed';
+  | 'claimed'
+  /** (publisher) The post fails the content rules (length, profanity, watch-list, media) at send time. */
+  | 'content';
 
 export interface Decision {
   /** The post's id. */
