@@ -13,6 +13,11 @@ import { francAll } from 'franc-min';
 
 export const MIN_LETTERS = 40;
 export const AGREE_SCORE = 0.8;
+/**
+ * Characters of text given to the detector: trigram detection is as sure at a few hundred
+ * characters, and its cost grows with the text (it was the most expensive rule of the check).
+ */
+export const SAMPLE = 300;
 
 /** ISO 639-1 tags (the first subtag of `lang`) of the languages franc-min knows, to ISO 639-3. */
 const TO_639_3: Record<string, string> = {
@@ -23,6 +28,11 @@ const TO_639_3: Record<string, string> = {
 };
 const NAMES: Record<string, string> = { eng: 'English', pol: 'Polish', deu: 'German', fra: 'French', spa: 'Spanish', ita: 'Italian', por: 'Portuguese', nld: 'Dutch', ukr: 'Ukrainian', rus: 'Russian', ces: 'Czech', slk: 'Slovak', swe: 'Swedish' };
 const FROM_639_3 = Object.fromEntries(Object.entries(TO_639_3).map(([k, v]) => [v, k]));
+/**
+ * The languages compared (franc's `only`): those a `lang` tag can name above, plus Scots, which
+ * franc confuses with English. Comparing 37 models instead of 82 halves the cost.
+ */
+const CANDIDATES = [...new Set([...Object.values(TO_639_3), 'sco'])];
 
 /** What the detector says about a text declared as `lang`. */
 export type LanguageVerdict =
@@ -34,7 +44,7 @@ export function judgeLanguage(text: string, lang: string): LanguageVerdict {
   const plain = text.replace(/https?:\/\/\S+|[@#][\p{L}\p{N}_.@-]+/gu, ' ');
   if ((plain.match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS) return { confident: false };
   const declared = TO_639_3[lang.split('-')[0]!.toLowerCase()];
-  const scores = francAll(plain, { minLength: MIN_LETTERS });
+  const scores = francAll(plain.slice(0, SAMPLE), { minLength: MIN_LETTERS, only: CANDIDATES });
   const [best] = scores;
   if (!declared || !best || best[0] === 'und') return { confident: false };
   const own = scores.find(([code]) => code === declared)?.[1] ?? 0;
