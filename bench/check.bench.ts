@@ -158,8 +158,8 @@ try {
       const text = (await readFile(join(root, file!), 'utf8')).split('\n')[Number(line) - 1]!;
       console.log(`  context of ${where}: "…${text.slice(Math.max(0, Number(column) - 30), Number(column) + 30)}…"`);
     }
-    console.log('  (alex 11 bundles retext-equality 6.6 and retext-profanities 7.2; copydesk uses 7.1 and 8.0: 7.x flags every');
-    console.log('  his/her by default, 6.6 accepts pairs like "her or his" and, through a substring test, "her order his")');
+    console.log('  (alex 11 bundles retext-equality 6.6 and retext-profanities 7.2; copydesk uses 7.1 and 8.0, with binary: true as');
+    console.log('  alex does: pairs like "her or his" are accepted, and through a substring test of both, "her order his")');
   }
 } finally {
   await rm(root, { recursive: true, force: true });
