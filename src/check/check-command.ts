@@ -29,8 +29,9 @@ export type Format = (typeof FORMATS)[number];
 export const CHECK_USAGE = `Usage: copydesk check [paths…] [options]
 
 Checks posts (Markdown files under posts/) before a person reviews them: format, length per
-network, media and alt text, schedule, duplicate ids, sensitive topics, the watchlist and, for
-English posts, insensitive and profane words. Exit code 1 when any error is found.
+network, media and alt text, schedule, duplicate ids, sensitive topics, the watchlist, the
+language of the text against \`lang\` and, for English text, insensitive and profane words.
+Exit code 1 when any error is found.
 
   paths…              files or folders to check (default: every post, or those changed since --base)
   --format FORMAT     human (default), json (one JSON array on stdout), github (annotations and a
@@ -38,12 +39,19 @@ English posts, insensitive and profane words. Exit code 1 when any error is foun
   --base REF          check the posts changed since REF (git diff REF...HEAD); when
                       copydesk.config.yaml, src/ or package*.json changed, check every post
   --preview-out DIR   write DIR/preview.md (the PR preview) and DIR/pr.json
+  --verbose           also list every file with the checks that ran and those skipped (and why)
+  --timings           print how long each stage took (on stderr)
   --help              show this help
 
 Accept a warning in the post: <!-- copydesk-ignore rule-id: why it is fine -->. Errors cannot be accepted.
-COPYDESK_WORKERS=N sets the worker threads used for large runs (0: none).
-COPYDESK_FILE_TIMEOUT=S stops a worker after S seconds on one file (default 20): that file fails
-with "took too long", the others are still checked.
+
+Environment:
+  GITHUB_ACTIONS=true    makes --format github the default
+  GITHUB_STEP_SUMMARY    file the github format appends its job summary to
+  PR_NUMBER, PR_HEAD_SHA written to DIR/pr.json with --preview-out
+  COPYDESK_WORKERS=N     worker threads for large runs (0: none; default: cores − 1)
+  COPYDESK_FILE_TIMEOUT=S stop a worker after S seconds on one file (default 20): that file fails
+                         with "took too long", the others are still checked
 `;
 
 export const checkCommand: Command = async (args, ctx) => {
@@ -51,7 +59,7 @@ export const checkCommand: Command = async (args, ctx) => {
   // off): the modules below are compiled once, not on every run.
   // https://nodejs.org/api/module.html#moduleenablecompilecachecachedir
   enableCompileCache?.();
-  const { flags, positionals } = parseArgs(args, { strings: ['format', 'base', 'preview-out'], booleans: ['help', 'timings'] });
+  const { flags, positionals } = parseArgs(args, { strings: ['format', 'base', 'preview-out'], booleans: ['help', 'timings', 'verbose'] });
   if (flags.help) {
     ctx.out(CHECK_USAGE);
     return 0;
@@ -70,7 +78,7 @@ export const checkCommand: Command = async (args, ctx) => {
     pool = startEnglishPool(english.workers ?? 1, english);
   }
   try {
-    return await check(ctx, { format, positionals, base: typeof flags.base === 'string' ? flags.base : undefined, previewOut: typeof flags['preview-out'] === 'string' ? flags['preview-out'] : undefined, english, pool, timer, t0, root, now });
+    return await check(ctx, { format, positionals, base: typeof flags.base === 'string' ? flags.base : undefined, previewOut: typeof flags['preview-out'] === 'string' ? flags['preview-out'] : undefined, verbose: flags.verbose === true, english, pool, timer, t0, root, now });
   } finally {
     pool?.close();
   }
@@ -81,6 +89,8 @@ interface CheckRun {
   positionals: string[];
   base: string | undefined;
   previewOut: string | undefined;
+  /** `--verbose`: every file with what ran and what was skipped. */
+  verbose: boolean;
   english: EnglishRunOptions;
   pool: EnglishPool | undefined;
   timer: (() => number) | undefined;
@@ -99,7 +109,7 @@ async function check(ctx: CommandContext, o: CheckRun): Promise<number> {
   const loaded = await loadConfig(root);
   if (!loaded.ok) {
     const report: CheckReport = { files: [], allPosts: [], general: sortDiagnostics(tidyProblems(loaded.problems)), notes: [`${CONFIG_FILE} has errors: nothing else was checked`] };
-    await emit(ctx, format, report, { banner: [], preview: undefined, previewOut: undefined });
+    await emit(ctx, format, report, { banner: [], preview: undefined, previewOut: undefined, verbose: o.verbose });
     return 1;
   }
   const config = loaded.config;
@@ -173,7 +183,7 @@ async function check(ctx: CommandContext, o: CheckRun): Promise<number> {
 
   const needPreview = format === 'github' || o.previewOut !== undefined;
   const preview = needPreview ? await previewFor(report, config, now, freezes, changed) : undefined;
-  await emit(ctx, format, report, { banner, preview, previewOut: o.previewOut !== undefined ? resolve(root, o.previewOut) : undefined, freezes: banner.filter((b) => !b.startsWith('note:')) });
+  await emit(ctx, format, report, { banner, preview, previewOut: o.previewOut !== undefined ? resolve(root, o.previewOut) : undefined, freezes: banner.filter((b) => !b.startsWith('note:')), verbose: o.verbose });
   if (timer) {
     const t3 = timer();
     ctx.err(`copydesk timings (ms): ${JSON.stringify({ 'config and file selection': round(t1 - o.t0), ...Object.fromEntries(Object.entries(report.timings ?? {}).map(([k, v]) => [k, round(v)])), 'check and freeze state': round(t2 - t1), output: round(t3 - t2), total: round(t3 - o.t0) })}\n`);
@@ -253,6 +263,7 @@ interface EmitOptions {
   preview: string | undefined;
   previewOut: string | undefined;
   freezes?: string[];
+  verbose: boolean;
 }
 
 async function emit(ctx: CommandContext, format: Format, report: CheckReport, o: EmitOptions): Promise<void> {
@@ -268,7 +279,7 @@ async function emit(ctx: CommandContext, format: Format, report: CheckReport, o:
     if (summaryFile) await appendFile(summaryFile, jobSummary(report, o.freezes ?? [], o.preview ?? ''));
   } else {
     const { formatHuman } = await import('./format/human.ts');
-    ctx.out(formatHuman(report, o.banner));
+    ctx.out(formatHuman(report, o.banner, o.verbose));
   }
   if (o.previewOut && o.preview !== undefined) {
     await mkdir(o.previewOut, { recursive: true });

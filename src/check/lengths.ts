@@ -5,6 +5,9 @@
 import { createRequire } from 'node:module';
 import type { Config } from '../config/config.ts';
 import type { Network } from '../publish/channel.ts';
+import type TwitterTextModule from 'twitter-text';
+
+type TwitterText = typeof TwitterTextModule;
 
 export interface LengthUse {
   network: Network;
@@ -20,7 +23,6 @@ export interface LengthUse {
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const encoder = new TextEncoder();
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>()]+[^\s<>().,:;!?'"]/gi;
 
 /** Grapheme clusters: what a person sees as one character (👩‍👩‍👧 is one, "ą" written as a + ◌̨ is one). */
 export function graphemes(text: string): number {
@@ -38,25 +40,70 @@ function bluesky(text: string): LengthUse {
 }
 
 /**
- * Mastodon's StatusLengthValidator: grapheme clusters, every URL counts as
- * `characters_reserved_per_url` (23), and a remote mention counts only its username part.
+ * Mastodon's StatusLengthValidator (app/validators/status_length_validator.rb, `countable_text`):
+ * grapheme clusters, after replacing every entity the server will really link:
+ * - a URL that twitter-text's extractor recognises (scheme required, a valid TLD, at most 4,096
+ *   characters, balanced parentheses) counts `characters_reserved_per_url` (23); a URL without a
+ *   known TLD (`https://example.local`) counts every character, as on the server;
+ * - a mention (`Account::MENTION_RE`: usernames may contain dots and dashes in the middle) counts
+ *   only `@user`, not `@domain`, unless the domain could not exist (longer than 253 characters or
+ *   a label over 63, RFC 1035), which Mastodon's spec counts in full;
+ * - overlapping entities keep the first (twitter-text `removeOverlappingEntities`).
  * https://docs.joinmastodon.org/user/posting/#text
  */
+export function mastodonCountable(text: string, charactersPerUrl: number): string {
+  const urls = text.includes('://')
+    ? twitterText().extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: false }).map((u) => ({ start: u.indices[0], end: u.indices[1], as: 'x'.repeat(charactersPerUrl) }))
+    : [];
+  const entities = [...urls, ...mastodonMentions(text)].sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const e of entities) {
+    if (e.start < at) continue;
+    out += text.slice(at, e.start) + e.as;
+    at = e.end;
+  }
+  return out + text.slice(at);
+}
+
+/** Ruby's `[[:word:]]`: letters, marks, digits and connector punctuation of any script. */
+const WORD_CHAR = '[\\p{L}\\p{M}\\p{N}\\p{Pc}]';
+/** Account::MENTION_RE: `(?<![=/[:word:]])@((USERNAME_RE)(?:@[[:word:].-]+[[:word:]]+)?)`, case-insensitive. */
+const MENTION = new RegExp(`(?<![=/\\p{L}\\p{M}\\p{N}\\p{Pc}])@([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@((?:${WORD_CHAR}|[.-])+${WORD_CHAR}+))?`, 'giu');
+/** twitter-text's `end_mention_match`: followed by `@`, a Latin accent or `://`, it is not a mention. */
+const END_MENTION = /^(?:[@＠\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259\u025b\u0263\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff]|:\/\/)/u;
+
+/** Mentions as Mastodon's Extractor finds them, each with the text it counts as. */
+function mastodonMentions(text: string): { start: number; end: number; as: string }[] {
+  if (!text.includes('@')) return [];
+  const out: { start: number; end: number; as: string }[] = [];
+  for (const m of text.matchAll(MENTION)) {
+    const end = m.index + m[0].length;
+    if (END_MENTION.test(text.slice(end, end + 3))) continue;
+    const domain = m[2];
+    const possible = domain === undefined || (domain.length <= 253 && domain.split('.').every((l) => l.length <= 63));
+    out.push({ start: m.index, end, as: possible ? `@${m[1]}` : m[0] });
+  }
+  return out;
+}
+
 function mastodon(text: string, config: Config): LengthUse {
-  const countable = text
-    .replace(URL_PATTERN, 'x'.repeat(config.channels.mastodon.charactersPerUrl))
-    .replace(/(^|[^\w@])@(\w+)@[\w.-]+\w/g, '$1@$2');
+  const countable = mastodonCountable(text, config.channels.mastodon.charactersPerUrl);
   return { network: 'mastodon', used: graphemes(countable), limit: config.channels.mastodon.maxCharacters, unit: 'characters' };
 }
 
-// twitter-text is large (~0.2 s to load): loaded on first use, so only repositories posting to X pay.
+// twitter-text is large (~0.2 s to load): loaded on first use, so only posts with a URL on
+// Mastodon, or posts to X, pay.
 const require = createRequire(import.meta.url);
-let parseTweet: ((text: string) => { weightedLength: number }) | undefined;
+let loaded: TwitterText | undefined;
+function twitterText(): TwitterText {
+  loaded ??= require('twitter-text') as TwitterText;
+  return loaded;
+}
 
 /** X counts weighted characters (CJK and emoji weigh 2, URLs 23): twitter-text implements it. */
 function x(text: string): LengthUse {
-  parseTweet ??= (require('twitter-text') as { parseTweet: (text: string) => { weightedLength: number } }).parseTweet;
-  const r = parseTweet(text);
+  const r = twitterText().parseTweet(text);
   return { network: 'x', used: r.weightedLength, limit: 280, unit: 'weighted characters' };
 }
 

@@ -21,6 +21,7 @@ import { scheduleRule } from './rules/schedule.ts';
 import { sensitiveTopicRule } from './rules/sensitive-topic.ts';
 import { spacingRule } from './rules/spacing.ts';
 import { watchlistRule } from './rules/watchlist.ts';
+import { judgeLanguage, type LanguageVerdict } from './language.ts';
 import { bodyLine } from './text-position.ts';
 import { tidyProblems } from './tidy-problems.ts';
 
@@ -50,7 +51,10 @@ export interface CheckOptions {
 const READY_WAIT_MS = 600;
 
 /** Check ids in the order they are listed to people. */
-export const CHECKS = ['post-format', 'duplicate-id', 'length', 'media', 'alt-text', 'schedule', 'sensitive-topic', 'watchlist', 'retext-equality', 'retext-profanities'] as const;
+export const CHECKS = ['post-format', 'duplicate-id', 'length', 'media', 'alt-text', 'schedule', 'sensitive-topic', 'watchlist', 'lang', 'retext-equality', 'retext-profanities'] as const;
+
+/** Rule id of the warning that the text's language disagrees with `lang`. */
+export const LANG = 'lang';
 
 export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const { root, config, now } = options;
@@ -73,7 +77,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const useWorkers = wantsWorkers(checked.length, options.english);
   if (!useWorkers) options.englishPool?.close();
   const pool = useWorkers ? (options.englishPool ?? startEnglishPool(workerCount(options.english), options.english)) : undefined;
-  const early = pool?.runFiles(root, checked, MAX_POST_BYTES, config.channels.mastodon.maxCharacters).catch(() => undefined);
+  const early = pool?.runFiles(root, checked, MAX_POST_BYTES, config.channels.mastodon.maxCharacters, config.english).catch(() => undefined);
   // Let the worker finish loading first: reading a thousand posts here at the same moment would
   // queue its module reads behind ours in libuv's shared thread pool, and the worker, not this
   // thread, is the longer path (measured in bench/check.bench.ts). Bounded, should it be slow.
@@ -94,6 +98,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const rules: Rule[] = [lengthRule, mediaRule, altTextRule, scheduleRule, spacingRule, sensitiveTopicRule(config), watchlistRule(config)];
   const duplicates = duplicateFindings(allPosts, new Set(checked));
   const reports: FileReport[] = [];
+  const languages = new Map<string, LanguageVerdict>();
   for (const file of checked) {
     const post = byFile.get(file);
     const changed = options.changed?.has(file) ?? false;
@@ -105,11 +110,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     const ctx: RuleContext = { config, now, root, changed, allPosts };
     const found: Diagnostic[] = [...parseProblems, ...(duplicates.get(file) ?? [])];
     for (const rule of rules) found.push(...(await rule(post, ctx)));
-    reports.push({ file, post, changed, findings: found, accepted: [], checks: statuses(post, changed, options.changed !== undefined) });
+    const language = judgeLanguage(post.parts.map((p) => p.text).join('\n\n'), post.lang);
+    if (language.confident && !language.agrees) found.push(langFinding(post, language));
+    languages.set(file, language);
+    reports.push({ file, post, changed, findings: found, accepted: [], checks: statuses(post, changed, options.changed !== undefined, language) });
   }
   lap('rules');
 
-  const englishPosts = reports.flatMap((r) => (r.post && isEnglish(r.post.lang) ? [r.post] : []));
+  const englishPosts = reports.flatMap((r) => (r.post && runsEnglish(r.post, languages.get(r.file)) ? [r.post] : []));
   const bodyLines = new Map(englishPosts.map((p) => [p.file, bodyLine(p)]));
   let englishRun = early ? await early : undefined;
   const missing = englishPosts.filter((p) => !englishRun?.byFile.has(p.file));
@@ -118,7 +126,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     // shared processor. Never the files the workers finished or stopped (a file that took too
     // long there must not be tried again without a time limit).
     const inputs: EnglishInput[] = missing.map((p) => ({ file: p.file, source: p.source, bodyLine: bodyLines.get(p.file)! }));
-    const here = await runEnglish(inputs, { ...options.english, workers: 0 });
+    const here = await runEnglish(inputs, { ...options.english, workers: 0, settings: config.english });
     englishRun = englishRun ? { ...englishRun, byFile: new Map([...englishRun.byFile, ...here.byFile]) } : here;
   }
   lap('english (after the rules)');
@@ -162,12 +170,28 @@ function skippedAll(): CheckStatus[] {
   return CHECKS.map((id) => (id === 'post-format' ? { id, ran: true } : { id, ran: false, note: 'the file did not parse' }));
 }
 
-function statuses(post: Post, changed: boolean, changeKnown: boolean): CheckStatus[] {
+/** English checks: on posts whose `lang` is English, unless the text is confidently another language. */
+function runsEnglish(post: Post, language: LanguageVerdict | undefined): boolean {
+  return isEnglish(post.lang) && !(language?.confident && !language.agrees);
+}
+
+function langFinding(post: Post, language: Extract<LanguageVerdict, { agrees: false }>): Diagnostic {
+  const where = post.lines.lang !== undefined ? 'in the front-matter' : 'the default of copydesk.config.yaml';
+  const suggest = language.tag ? `Add \`lang: ${language.tag}\` to the front-matter` : 'Set `lang` in the front-matter to the language of the text';
+  return diag(post.file, { line: post.lines.lang ?? bodyLine(post) }, 'warning', LANG,
+    `the text reads as ${language.label}, but \`lang\` is "${post.lang}" (${where})`,
+    `${suggest}, so each network and screen reader gets the right language; the English checks skip this text meanwhile. If the text is right as it is, accept it with <!-- copydesk-ignore ${LANG}: why -->.`);
+}
+
+function statuses(post: Post, changed: boolean, changeKnown: boolean, language: LanguageVerdict): CheckStatus[] {
   const english = isEnglish(post.lang);
   return CHECKS.map((id): CheckStatus => {
     if (id === 'retext-equality' || id === 'retext-profanities') {
-      return english ? { id, ran: true } : { id, ran: false, note: `lang is "${post.lang}"; this check is English-only` };
+      if (!english) return { id, ran: false, note: `lang is "${post.lang}"; this check is English-only` };
+      if (language.confident && !language.agrees) return { id, ran: false, note: `the text reads as ${language.label}; this check is English-only` };
+      return { id, ran: true };
     }
+    if (id === 'lang' && !language.confident) return { id, ran: true, note: 'too short for a confident guess' };
     if (id === 'schedule') {
       if (post.publishAt === undefined) return { id, ran: true, note: post.draft ? 'draft without a time' : 'no publish time (holding statement)' };
       if (!changed) return { id, ran: true, note: changeKnown ? 'not changed here, so it may be in the past' : 'no --base and not named on the command line, so it may be in the past' };

@@ -92,7 +92,68 @@ export interface Config {
   roster: RosterEntry[];
   /** A playbook page whose `last_reviewed` is older than this many days gets a warning from the check. */
   playbookReviewDays: number;
+  /** How the English checks (retext-equality, retext-profanities) decide what is worth a warning. */
+  english: EnglishSettings;
+  /** When a sensitive-topic word has its everyday sense (a street name, a product, a phrase). */
+  sensitiveContext: SensitiveContext;
 }
+
+/**
+ * alex-style knobs for the English checks (https://github.com/get-alex/alex#configuration):
+ * `allow` and a profanity sureness threshold.
+ */
+export interface EnglishSettings {
+  /**
+   * Rule ids (or flagged words) never reported, like alex's `allow`: `her-him`, `special`,
+   * `crackers`. The rule id is the one shown in each finding.
+   */
+  allow: string[];
+  /**
+   * Lowest retext-profanities rating that is reported (its `profanitySeverity`, alex's
+   * `profanitySureness`): 0 "profane in some cases" (kids, fruit, church), 1 "may be profane"
+   * (damn), 2 "profane" (always an error). Default 1.
+   */
+  profanitySureness: 0 | 1 | 2;
+}
+
+/** Phrase-level context for `sensitive_topics`: where a topic word is only a name or a phrase. */
+export interface SensitiveContext {
+  /**
+   * A topic word written with a capital letter and followed by one of these words is part of a
+   * name (Church Street, Parliament Hill, Temple Road): not a warning.
+   */
+  placeWords: string[];
+  /**
+   * Phrases in which a topic word has its everyday sense ("election cake", "vote for your
+   * favourite", "president of the * club"); `*` stands for one word. Case-insensitive.
+   */
+  phrases: string[];
+}
+
+/**
+ * Family words and pronouns a small business uses about real people ("Maria is back from her
+ * holiday", "my grandmother's recipe"), and "special" (today's special): retext-equality flags
+ * them all, which buries the warnings worth reading.
+ */
+export const DEFAULT_ENGLISH_ALLOW: readonly string[] = [
+  'her-him', 'he-she', 'special', 'just', 'aunt-uncle', 'aunts-uncles', 'brother-sister', 'brothers-sisters',
+  'dad-mom', 'dads-moms', 'daughter-son', 'daughters-sons', 'gramps-granny', 'granddaughter-grandson',
+  'granddaughters-grandsons', 'grandfathers-grandmothers', 'husband-wife', 'husbands-wives', 'king-queen',
+  'kings-queens', 'nephew-niece', 'nephews-nieces', 'stepdad-stepmom', 'crackers', 'cracker',
+];
+
+export const DEFAULT_SENSITIVE_CONTEXT: SensitiveContext = {
+  placeWords: [
+    'street', 'st', 'road', 'rd', 'lane', 'hill', 'square', 'market', 'avenue', 'ave', 'park', 'gardens', 'row',
+    'bridge', 'gate', 'way', 'place', 'court', 'close', 'terrace', 'green', 'station', 'walk', 'yard', 'mews',
+  ],
+  phrases: [
+    'election cake', 'election cakes', 'vote for your favourite', 'vote for your favorite', 'vote for your',
+    'vote in our', 'the vote is in', 'voting us', 'voted us', 'vote for us', 'president of our',
+    'president of the * club', 'president of the * society', 'president of the * association', 'club president',
+    'death by chocolate', 'jewish rye', 'jewish bakery', 'jewish apple cake',
+  ],
+};
 
 export const DEFAULT_SENSITIVE_TOPICS: Record<string, string[]> = {
   politics: [
@@ -101,10 +162,17 @@ export const DEFAULT_SENSITIVE_TOPICS: Record<string, string[]> = {
     'republican', 'republicans', 'left-wing', 'right-wing', 'campaign rally', 'referendum', 'immigration',
     'abortion', 'gun control',
   ],
+  // Not "blessed": "a blessed Sunday" is everyday speech, not a statement about religion.
   religion: [
     'god', 'jesus', 'christ', 'allah', 'church', 'mosque', 'synagogue', 'temple', 'pray', 'prayer', 'prayers',
     'bible', 'quran', 'koran', 'torah', 'religion', 'religious', 'christian', 'muslim', 'jewish', 'hindu',
-    'buddhist', 'atheist', 'pope', 'blessed',
+    'buddhist', 'atheist', 'pope',
+  ],
+  // A cheerful post next to news of a death is the classic bad post.
+  tragedy: [
+    'shooting', 'shootings', 'gunman', 'massacre', 'tragedy', 'tragedies', 'tragic', 'killed', 'death', 'deaths',
+    'died', 'funeral', 'murder', 'murdered', 'terror attack', 'terrorist', 'bombing', 'victims', 'mourning',
+    'condolences', 'rest in peace',
   ],
 };
 
@@ -127,5 +195,7 @@ export function defaultConfig(): Config {
     credentials: [],
     roster: [],
     playbookReviewDays: 180,
+    english: { allow: [...DEFAULT_ENGLISH_ALLOW], profanitySureness: 1 },
+    sensitiveContext: structuredClone(DEFAULT_SENSITIVE_CONTEXT),
   };
 }

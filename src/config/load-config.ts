@@ -10,7 +10,7 @@ import { readTeam } from './read-team.ts';
 
 export type ConfigResult = { ok: true; config: Config; problems: Diagnostic[] } | { ok: false; problems: Diagnostic[] };
 
-const TOP = ['timezone', 'lang', 'channels', 'sensitive_topics', 'watchlist', 'spacing', 'publish', 'quiet_periods', 'credentials', 'repository', 'roster', 'playbook'] as const;
+const TOP = ['timezone', 'lang', 'channels', 'sensitive_topics', 'watchlist', 'spacing', 'publish', 'quiet_periods', 'credentials', 'repository', 'roster', 'playbook', 'english', 'sensitive_context'] as const;
 
 /** Largest configuration file read: a config is a few KB. */
 export const MAX_CONFIG_BYTES = 256 * 1024;
@@ -154,6 +154,25 @@ export function parseConfig(text: string, file = CONFIG_FILE): ConfigResult {
   }
 
   readTeam(r, v, config);
+  const en = r.map(v, 'english', [], 'config');
+  if (en) {
+    r.unknownKeys(en, ['allow', 'profanity_sureness'], ['english'], 'config');
+    const allow = r.stringList(en, 'allow', ['english'], 'config');
+    if (allow) config.english.allow = allow;
+    const sure = r.number(en, 'profanity_sureness', ['english'], 'config', 0);
+    if (sure !== undefined) {
+      if (sure === 0 || sure === 1 || sure === 2) config.english.profanitySureness = sure;
+      else r.error(['english', 'profanity_sureness'], 'config', `\`profanity_sureness\` is ${sure}; it must be 0, 1 or 2`, 'Use 1 (the default: "may be profane" and worse), 0 for every word, 2 for certain profanity only.');
+    }
+  }
+  const sc = r.map(v, 'sensitive_context', [], 'config');
+  if (sc) {
+    r.unknownKeys(sc, ['place_words', 'phrases'], ['sensitive_context'], 'config');
+    const place = r.stringList(sc, 'place_words', ['sensitive_context'], 'config');
+    if (place) config.sensitiveContext.placeWords = place;
+    const phrases = r.stringList(sc, 'phrases', ['sensitive_context'], 'config');
+    if (phrases) config.sensitiveContext.phrases = phrases;
+  }
 
   const errors = r.problems.filter((p) => p.severity === 'error');
   return errors.length ? { ok: false, problems: r.problems } : { ok: true, config, problems: r.problems };

@@ -47,7 +47,8 @@ export function statusHtmlToText(html: string): string {
 export function normaliseStatusText(text: string): string {
   return text
     .normalize('NFC')
-    .replace(/(^|[^\w/@])@([\w.]+)@[a-z0-9.-]+\.[a-z]{2,}/gi, '$1@$2')
+    // Account::MENTION_RE's username: dots and dashes only in the middle (`@anna-nowak@bakery.social`).
+    .replace(/(^|[^\w/@=])@([a-z0-9_]+(?:[a-z0-9_.-]*[a-z0-9_])?)@[a-z0-9.-]+\.[a-z]{2,}/gi, '$1@$2')
     .replace(/\s+/gu, ' ')
     .trim();
 }

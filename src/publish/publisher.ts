@@ -21,6 +21,7 @@
  */
 import type { Config } from '../config/config.ts';
 import { freezesHolding } from '../freeze/freeze-match.ts';
+import { diag, type Diagnostic } from '../diagnostic/diagnostic.ts';
 import { readFreezeLog, readFreezes } from '../freeze/freeze-state.ts';
 import type { Post } from '../post/post.ts';
 import type { LedgerEvent, PartKey } from '../schedule/ledger.ts';
@@ -34,6 +35,7 @@ import { StateRewrittenError } from '../state/store.ts';
 import type { Channel, FindResult, Network, SendResult } from './channel.ts';
 import { buildOutgoingPart } from './outgoing.ts';
 import { checkPostMedia, readPartMedia, rootOfPost, type MediaHold } from './outgoing-media.ts';
+import { contentHoldReason, contentProblems } from '../check/content-problems.ts';
 
 /** What the second-reader check answered for a post. */
 export type ApprovalVerdict = { approved: true } | { approved: false; reason: string; action: string };
@@ -196,6 +198,14 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
     log(`held ${post.id}: media: ${hold.reason} (${network}; nothing sent)`);
   };
 
+  // Content re-check, once per post per run (issue 10); a failure to run it holds the post too.
+  const contents = new Map<string, Promise<Diagnostic[]>>();
+  const contentProblemsOf = (post: Post): Promise<Diagnostic[]> => {
+    let c = contents.get(post.id);
+    if (!c) contents.set(post.id, (c = contentProblems(post, config).catch((e) => [diag(post.file, { line: 1 }, 'error', 'content', `the content checks could not run: ${message(e)}`, 'Run `copydesk check` on the post.')])));
+    return c;
+  };
+
   const record = (events: LedgerEvent[], what: string) =>
     recordEvents(store, events.map((e) => ({ ...e, ...(e.error ? { error: redact(e.error) } : {}), ...(e.action ? { action: redact(e.action) } : {}) })), `publish: ${what} (run ${runId})`);
 
@@ -309,6 +319,15 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       }
       return;
     }
+
+    // ── content re-check (issue 10): a post that reached main without passing the check is held, not sent.
+    const problems = await contentProblemsOf(post);
+    if (problems.length) {
+      for (const n of post.channels) stopped.set(keyOf(post.id, n), { hold: 'content', reason: contentHoldReason(problems), action: 'Fix the post (run `copydesk check` on it) and merge the fix; it goes out on the next run.' });
+      log(`held ${post.id}: ${contentHoldReason(problems)}`);
+      return;
+    }
+    // ── end of the content re-check.
 
     const verdict = await approvalOf(post);
     if (!verdict.approved) {

@@ -88,7 +88,9 @@ export type HoldCode =
   /** (publisher) A media file was refused (symlink, outside the repository or in .git, not a regular file, too large). */
   | 'media'
   /** Edited after a part went out (text, media or number of parts): nothing more is sent on its own. */
-  | 'changed';
+  | 'changed'
+  /** (publisher) The post fails the content rules (length, profanity, watch-list, media) at send time. */
+  | 'content';
 
 export interface Decision {
   /** The post's id. */

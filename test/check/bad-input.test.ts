@@ -87,7 +87,7 @@ describe('one clear message per bad file', () => {
     expect(fileReport(report, 'posts/good.md').findings).toEqual([]);
   });
   it('a file that did not parse says the other checks were skipped, and why', () => {
-    expect(fileReport(report, 'posts/binary.md').checks.filter((c) => !c.ran).map((c) => c.note)).toEqual(Array(9).fill('the file did not parse'));
+    expect(fileReport(report, 'posts/binary.md').checks.filter((c) => !c.ran).map((c) => c.note)).toEqual(Array(10).fill('the file did not parse'));
   });
 });
 

@@ -39,7 +39,7 @@ describe('changed files', () => {
     await writeFile(join(repo, 'posts', 'new.md'), post('new', '2027-02-01 09:00'));
     await git('add', '-A');
     await git('commit', '-q', '-m', 'new post');
-    const r = await runCli(['--base', 'main'], { root: repo });
+    const r = await runCli(['--base', 'main', '--verbose'], { root: repo });
     expect(r.stdout).toContain('note: 1 post file(s) changed since main');
     expect(r.stdout).toContain('posts/new.md  (changed)  ok');
     expect(r.stdout).not.toContain('posts/old.md');

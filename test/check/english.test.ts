@@ -83,3 +83,11 @@ describe('worker threads', () => {
     expect(two.files.find((f) => f.file === 'posts/polish.md')!.findings.map((d) => d.ruleId)).toEqual(['sensitive-topic', 'watchlist']);
   });
 });
+
+describe('binary pairs, as alex runs retext-equality', () => {
+  it('"his or her" is accepted, a lone "his" is not', async () => {
+    const processor = await createEnglishProcessor();
+    const list = await englishFindings(processor, { file: 'posts/a.md', source: '---\nid: a\n---\nHis or her cake. His cake.\n', bodyLine: 4 });
+    expect(list.map((d) => [d.column, d.ruleId])).toEqual([[18, 'her-him']]);
+  });
+});

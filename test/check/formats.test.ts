@@ -13,21 +13,36 @@ import { check, copyFixture, FIXTURES, runCli, runCommand } from './helpers.ts';
 const ROOT = join(FIXTURES, 'rules');
 
 describe('human', () => {
-  it('prints file:line:column  severity  ruleId  message, an indented fix, what ran, and a count', async () => {
+  it('prints file:line:column  severity  ruleId  message, an indented fix and a count; no per-file "ran:" and no --base jargon', async () => {
     const report = await check(ROOT, ['posts/length-fail.md', 'posts/length-pass.md']);
     expect(formatHuman(report)).toBe([
       'posts/length-fail.md',
       '  posts/length-fail.md:8:1  error  length  part 2 is 512/500 characters on mastodon',
       '      fix: Shorten part 2 by 12 characters, or split it into a thread with a line containing only `---`.',
-      '  ran: post-format, duplicate-id, length, media, alt-text, schedule, sensitive-topic, watchlist, retext-equality, retext-profanities',
+      '',
+      '2 files checked: 1 error, 0 warnings',
+      '',
+    ].join('\n'));
+  });
+
+  it('--verbose lists every file, what ran and why something was skipped', async () => {
+    const report = await check(ROOT, ['posts/length-fail.md', 'posts/length-pass.md']);
+    expect(formatHuman(report, [], true)).toBe([
+      'posts/length-fail.md',
+      '  posts/length-fail.md:8:1  error  length  part 2 is 512/500 characters on mastodon',
+      '      fix: Shorten part 2 by 12 characters, or split it into a thread with a line containing only `---`.',
+      '  ran: post-format, duplicate-id, length, media, alt-text, schedule, sensitive-topic, watchlist, lang, retext-equality, retext-profanities',
       '  schedule: no --base and not named on the command line, so it may be in the past',
       'posts/length-pass.md  ok',
-      '  ran: post-format, duplicate-id, length, media, alt-text, schedule, sensitive-topic, watchlist, retext-equality, retext-profanities',
+      '  ran: post-format, duplicate-id, length, media, alt-text, schedule, sensitive-topic, watchlist, lang, retext-equality, retext-profanities',
       '  schedule: no --base and not named on the command line, so it may be in the past',
       '',
       '2 files checked: 1 error, 0 warnings',
       '',
     ].join('\n'));
+    const cli = await runCommand(['posts/length-pass.md', '--verbose'], { root: ROOT });
+    expect(cli.stdout).toContain('  ran: post-format');
+    expect((await runCommand(['posts/length-pass.md'], { root: ROOT })).stdout).toBe('\n1 file checked: 0 errors, 0 warnings\n');
   });
 });
 
@@ -36,11 +51,11 @@ describe('json', () => {
     const r = await runCli(['posts/english-fail.md', 'posts/length-pass.md', '--format', 'json'], { root: ROOT });
     expect(r.code).toBe(1);
     const list = JSON.parse(r.stdout) as Record<string, unknown>[];
-    expect(list).toHaveLength(4);
+    expect(list).toHaveLength(3);
     for (const d of list) {
       expect(Object.keys(d).sort()).toEqual(['column', 'file', 'fix', 'line', 'message', 'ruleId', 'severity', 'source']);
     }
-    expect(list[3]).toEqual({ file: 'posts/english-fail.md', line: 8, column: 4, severity: 'error', ruleId: 'shit', source: 'retext-profanities', message: 'Don’t use `shit`, it’s profane', fix: expect.any(String) });
+    expect(list[2]).toEqual({ file: 'posts/english-fail.md', line: 8, column: 4, severity: 'error', ruleId: 'shit', source: 'retext-profanities', message: 'Don’t use `shit`, it’s profane', fix: expect.any(String) });
   });
 
   it('exit code 0 when there are only warnings', async () => {
@@ -71,7 +86,7 @@ describe('github', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^::warning file=posts\/english-fail\.md,line=6,col=5,title=copydesk chairman-chairwoman::Unexpected potentially insensitive use of `chairman`/);
     expect(lines).toContain('::error file=posts/english-fail.md,line=8,col=4,title=copydesk shit::Don’t use `shit`, it’s profane%0AFix: Remove or replace the word; a profanity is an error and cannot be accepted with copydesk-ignore.');
-    expect(lines.at(-1)).toBe('2 files checked: 1 error, 3 warnings, 1 accepted');
+    expect(lines.at(-1)).toBe('2 files checked: 1 error, 2 warnings, 1 accepted');
     const md = await readFile(summary, 'utf8');
     expect(md.startsWith('earlier step\n# copydesk check\n')).toBe(true);
     expect(md).toContain('| ❌ | `posts/english-fail.md:8:4` | `shit` |');

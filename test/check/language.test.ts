@@ -29,13 +29,13 @@ describe('lang', () => {
       { id: 'retext-equality', ran: false, note: 'lang is "pl"; this check is English-only' },
       { id: 'retext-profanities', ran: false, note: 'lang is "pl"; this check is English-only' },
     ]);
-    expect(f.checks.filter((c) => c.ran).map((c) => c.id)).toEqual(['post-format', 'duplicate-id', 'length', 'media', 'alt-text', 'schedule', 'sensitive-topic', 'watchlist']);
-    expect(formatHuman(report)).toContain('  skipped: retext-equality, retext-profanities (lang is "pl"; this check is English-only)');
+    expect(f.checks.filter((c) => c.ran).map((c) => c.id)).toEqual(['post-format', 'duplicate-id', 'length', 'media', 'alt-text', 'schedule', 'sensitive-topic', 'watchlist', 'lang']);
+    expect(formatHuman(report, [], true)).toContain('  skipped: retext-equality, retext-profanities (lang is "pl"; this check is English-only)');
   });
 
   it('the same words in an English post are flagged', async () => {
     const report = await check(ROOT, ['posts/english-fail.md']);
-    expect(fileReport(report, 'posts/english-fail.md').findings.filter((d) => d.source.startsWith('retext')).length).toBe(4);
+    expect(fileReport(report, 'posts/english-fail.md').findings.filter((d) => d.source.startsWith('retext')).length).toBe(3);
   });
 
   it('a too-long Polish post still fails length', async () => {

@@ -142,11 +142,11 @@ describe('English checks', () => {
     const list = findings('english-fail');
     expect(list.map((d) => [d.line, d.column, d.severity, d.ruleId, d.source])).toEqual([
       [6, 5, 'warning', 'chairman-chairwoman', 'retext-equality'],
-      [6, 19, 'warning', 'her-him', 'retext-equality'],
+      // "his bread" is not flagged: `her-him` is in the default `english.allow` (pronouns about real people).
       [6, 32, 'warning', 'damn', 'retext-profanities'],
       [8, 4, 'error', 'shit', 'retext-profanities'],
     ]);
-    expect(list[3]!.message).toBe('Don’t use `shit`, it’s profane');
+    expect(list[2]!.message).toBe('Don’t use `shit`, it’s profane');
   });
   it('says which checks ran', () => {
     expect(fileReport(report, 'posts/english-fail.md').checks.filter((c) => !c.ran)).toEqual([]);

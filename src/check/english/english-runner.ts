@@ -11,6 +11,7 @@
  * https://nodejs.org/api/worker_threads.html#workerterminate
  */
 import { Worker } from 'node:worker_threads';
+import type { EnglishSettings } from '../../config/config.ts';
 import type { Diagnostic } from '../../diagnostic/diagnostic.ts';
 import type { EnglishInput } from './english-input.ts';
 import { FILE_TIMEOUT_MS, tooComplex, tookTooLong } from './english-limits.ts';
@@ -23,6 +24,8 @@ export interface EnglishRunOptions {
   threshold?: number;
   /** Milliseconds one file may take in a worker before it is stopped (default {@link FILE_TIMEOUT_MS}). */
   fileTimeoutMs?: number;
+  /** What is worth a warning (the configuration's `english`); default: everything the plugins report. */
+  settings?: EnglishSettings;
 }
 
 /** Starting a worker costs ~0.3 s of CPU (loading the pipeline): worth it from about this many files. */
@@ -40,13 +43,13 @@ export interface EnglishRun {
 /** Worker threads started ahead of time; `run` or `runFiles` may be called once. */
 export interface EnglishPool {
   /** Check texts already read. */
-  run(items: EnglishInput[]): Promise<EnglishRun>;
+  run(items: EnglishInput[], settings?: EnglishSettings): Promise<EnglishRun>;
   /**
    * Read and check files in the workers, without waiting for the posts to be parsed: every
    * readable text file gets an entry, findings are not filtered by front-matter or language
    * (the caller keeps those of English posts, below the front-matter).
    */
-  runFiles(root: string, files: string[], maxBytes: number, maxPartChars: number): Promise<EnglishRun>;
+  runFiles(root: string, files: string[], maxBytes: number, maxPartChars: number, settings?: EnglishSettings): Promise<EnglishRun>;
   /** Stop the workers without using them. */
   close(): void;
   /** Settles when every worker has built its processor. */
@@ -79,22 +82,22 @@ export async function runEnglish(items: EnglishInput[], options: EnglishRunOptio
   }
   if (pool || wantsWorkers(items.length, options)) {
     try {
-      return await (pool ?? startEnglishPool(workerCount(options), options)).run(items);
+      return await (pool ?? startEnglishPool(workerCount(options), options)).run(items, options.settings);
     } catch {
       // A worker that cannot start (a restricted environment) must not lose findings: check here instead.
     }
   }
-  return inProcess(items);
+  return inProcess(items, options.settings);
 }
 
-async function inProcess(items: EnglishInput[]): Promise<EnglishRun> {
+async function inProcess(items: EnglishInput[], settings: EnglishSettings | undefined): Promise<EnglishRun> {
   const t0 = performance.now();
   const [processor, { englishFindings }] = await Promise.all([sharedEnglishProcessor(), import('./english-findings.ts')]);
   const t1 = performance.now();
   const byFile = new Map<string, Diagnostic[]>();
   for (const item of items) {
     try {
-      byFile.set(item.file, await englishFindings(processor, item));
+      byFile.set(item.file, await englishFindings(processor, item, settings));
     } catch (e) {
       byFile.set(item.file, [tooComplex(item.file, e)]);
     }
@@ -103,7 +106,7 @@ async function inProcess(items: EnglishInput[]): Promise<EnglishRun> {
 }
 
 /** What one worker is asked to do (see ./english-thread.ts). */
-export type EnglishJob = { items: EnglishInput[] } | { root: string; files: string[]; maxBytes: number; maxPartChars: number };
+export type EnglishJob = ({ items: EnglishInput[] } | { root: string; files: string[]; maxBytes: number; maxPartChars: number }) & { settings?: EnglishSettings };
 
 /** Start `n` workers now; each builds its processor while the caller prepares the files. */
 export function startEnglishPool(n: number, options: { fileTimeoutMs?: number } = {}): EnglishPool {
@@ -134,7 +137,7 @@ export function startEnglishPool(n: number, options: { fileTimeoutMs?: number } 
   return {
     close,
     ready,
-    run(items) {
+    run(items, settings) {
       // Groups of similar total size, biggest files first.
       const groups: EnglishInput[][] = workers.map(() => []);
       const sizes = workers.map(() => 0);
@@ -144,11 +147,11 @@ export function startEnglishPool(n: number, options: { fileTimeoutMs?: number } 
         sizes[i]! += item.source.length;
       }
       const byName = new Map(items.map((it) => [it.file, it]));
-      return dispatch(groups.map((g) => ({ units: g.map((it) => it.file), job: (units) => ({ items: units.map((u) => byName.get(u)!) }) })));
+      return dispatch(groups.map((g) => ({ units: g.map((it) => it.file), job: (units) => ({ items: units.map((u) => byName.get(u)!), ...(settings ? { settings } : {}) }) })));
     },
-    runFiles(root, files, maxBytes, maxPartChars) {
+    runFiles(root, files, maxBytes, maxPartChars, settings) {
       // Posts are of similar size: every n-th file to the same worker balances well enough.
-      return dispatch(workers.map((_, i) => ({ units: files.filter((_, k) => k % workers.length === i), job: (units) => ({ root, maxBytes, maxPartChars, files: units }) })));
+      return dispatch(workers.map((_, i) => ({ units: files.filter((_, k) => k % workers.length === i), job: (units) => ({ root, maxBytes, maxPartChars, files: units, ...(settings ? { settings } : {}) }) })));
     },
   };
 }

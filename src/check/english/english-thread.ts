@@ -11,6 +11,7 @@
  *   never see what the post limits keep out.
  */
 import { parentPort } from 'node:worker_threads';
+import type { EnglishSettings } from '../../config/config.ts';
 import type { Diagnostic } from '../../diagnostic/diagnostic.ts';
 import { splitFrontMatter } from '../../post/front-matter.ts';
 import { partLimits } from '../../post/post-limits.ts';
@@ -48,19 +49,19 @@ function read(root: string, file: string, maxBytes: number, maxPartChars: number
 parentPort!.once('message', async (job: EnglishJob) => {
   const processor = await ready;
   const t1 = performance.now();
-  const check = async (item: EnglishInput): Promise<Diagnostic[]> => {
+  const check = async (item: EnglishInput, settings: EnglishSettings | undefined): Promise<Diagnostic[]> => {
     try {
-      return await englishFindings(processor, item);
+      return await englishFindings(processor, item, settings);
     } catch (e) {
       return [tooComplex(item.file, e)];
     }
   };
   if ('items' in job) {
-    for (const item of job.items) parentPort!.postMessage({ file: item.file, findings: await check(item) });
+    for (const item of job.items) parentPort!.postMessage({ file: item.file, findings: await check(item, job.settings) });
   } else {
     for (const file of job.files) {
       const source = read(job.root, file, job.maxBytes, job.maxPartChars);
-      parentPort!.postMessage({ file, findings: source === undefined ? undefined : await check({ file, source, bodyLine: 1 }) });
+      parentPort!.postMessage({ file, findings: source === undefined ? undefined : await check({ file, source, bodyLine: 1 }, job.settings) });
     }
   }
   parentPort!.postMessage({ done: true, timings: { setup: t1 - t0, files: performance.now() - t1 } });

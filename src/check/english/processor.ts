@@ -20,13 +20,19 @@ export type EnglishMatcher = 'indexed' | 'stock';
 
 export type EnglishProcessor = Processor<any, any, any, any, any>;
 
+/**
+ * retext-equality with `binary: true`, as alex runs it by default (`noBinary: false`): a pair
+ * such as "his or her" is accepted, a lone "his" is not. https://github.com/get-alex/alex#configuration
+ */
+const EQUALITY = { binary: true };
+
 export async function createEnglishProcessor(matcher: EnglishMatcher = 'indexed'): Promise<EnglishProcessor> {
   const retext = unified().use(retextEnglish);
   if (matcher === 'stock') {
     const [{ default: equality }, { default: profanities }] = await Promise.all([import('retext-equality'), import('retext-profanities')]);
-    retext.use(equality).use(profanities);
+    retext.use(equality, EQUALITY).use(profanities);
   } else {
-    retext.use(retextEqualityIndexed as never).use(retextProfanitiesIndexed as never);
+    retext.use(retextEqualityIndexed as never, EQUALITY).use(retextProfanitiesIndexed as never);
   }
   return unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkRetext, retext as never).freeze() as EnglishProcessor;
 }

@@ -1,8 +1,12 @@
-/** Plain-text report for people at a terminal: findings with their fix, per file what ran. */
+/**
+ * Plain-text report for people at a terminal: the files with findings, each finding with its fix,
+ * accepted warnings with their reason, and a count. `verbose` (`copydesk check --verbose`) also
+ * lists every file, which checks ran on it, which were skipped and why.
+ */
 import type { Diagnostic } from '../../diagnostic/diagnostic.ts';
 import { countBySeverity, type CheckReport } from '../report.ts';
 
-export function formatHuman(report: CheckReport, banner: string[] = []): string {
+export function formatHuman(report: CheckReport, banner: string[] = [], verbose = false): string {
   const lines: string[] = [...banner];
   if (banner.length) lines.push('');
   for (const n of report.notes) lines.push(`note: ${n}`);
@@ -10,12 +14,14 @@ export function formatHuman(report: CheckReport, banner: string[] = []): string 
   for (const d of report.general) lines.push(...finding(d));
   if (report.general.length && report.files.length) lines.push('');
   for (const f of report.files) {
+    if (!verbose && f.findings.length === 0 && f.accepted.length === 0) continue;
     lines.push(`${f.file}${f.changed ? '  (changed)' : ''}${f.findings.length === 0 ? '  ok' : ''}`);
     for (const d of f.findings) lines.push(...finding(d).map((l) => `  ${l}`));
     for (const a of f.accepted) {
       lines.push(`  accepted: ${a.finding.file}:${a.finding.line}:${a.finding.column}  ${a.finding.ruleId}  ${a.finding.message}`);
       lines.push(`      reason (line ${a.ignoreLine}): ${a.reason}`);
     }
+    if (!verbose) continue;
     const ran = f.checks.filter((c) => c.ran);
     const skipped = f.checks.filter((c) => !c.ran);
     lines.push(`  ran: ${ran.map((c) => c.id).join(', ') || 'nothing'}`);

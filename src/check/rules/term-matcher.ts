@@ -16,6 +16,9 @@ export interface TermHit<T> {
   at: Located;
   /** Set when the match is in the alt text of media item `media` (0-based). */
   media?: number;
+  /** The text searched (the published source, or the alt text) and where the match starts in it, for context. */
+  haystack: string;
+  index: number;
 }
 
 export interface TermMatcher<T> {
@@ -45,9 +48,9 @@ export function createTermMatcher<T>(entries: readonly T[], term: (entry: T) => 
       const hits: TermHit<T>[] = [];
       const source = publishedSource(post);
       const at = locator(post.source);
-      for (const m of source.matchAll(pattern)) hits.push({ entry: entryFor(m[0]), text: m[0], at: at(m.index) });
+      for (const m of source.matchAll(pattern)) hits.push({ entry: entryFor(m[0]), text: m[0], at: at(m.index), haystack: source, index: m.index });
       post.media.forEach((media, i) => {
-        for (const m of media.alt.matchAll(pattern)) hits.push({ entry: entryFor(m[0]), text: m[0], at: { line: altLine(post, media), column: 1 }, media: i });
+        for (const m of media.alt.matchAll(pattern)) hits.push({ entry: entryFor(m[0]), text: m[0], at: { line: altLine(post, media), column: 1 }, media: i, haystack: media.alt, index: m.index });
       });
       return hits;
     },
