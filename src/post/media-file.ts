@@ -190,9 +190,16 @@ export function tooLargeRefusal(repoPath: string, size: number, max: number): Me
   return { ok: false, code: 'too-large', size, reason: `media file ${repoPath} is ${a}; at most ${b} is read`, fix: `Compress or resize it below ${b}.` };
 }
 
+/** System error codes in words: a person reads these, not `ENOENT`. */
+const SYSTEM_WORDS: Record<string, string> = {
+  EACCES: 'permission denied', EPERM: 'permission denied', EISDIR: 'it is a folder', ELOOP: 'it loops through symbolic links',
+  EMFILE: 'too many files are open', ENFILE: 'too many files are open', EIO: 'the disk could not be read', ENAMETOOLONG: 'the path is too long',
+};
+
 function unreadable(repoPath: string, e: unknown): MediaRefusal {
-  const code = (e as NodeJS.ErrnoException).code ?? 'error';
-  return { ok: false, code: 'unreadable', reason: `media file ${repoPath} cannot be read (${code})`, fix: 'Check that the file exists and is readable.' };
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, code: 'missing', reason: `media file ${repoPath} does not exist`, fix: 'Add the file, or fix `path` (relative to the post file).' };
+  return { ok: false, code: 'unreadable', reason: `media file ${repoPath} cannot be read (${SYSTEM_WORDS[code] ?? 'the system refused to read it'})`, fix: 'Check that the file exists and is readable.' };
 }
 
 /** Sizes for people: GB, MB above a million bytes, else exact bytes. */

@@ -18,7 +18,7 @@ import { lastChange, readHistory } from './last-change.ts';
 import type { ApprovalVerdict } from './publisher.ts';
 
 export interface ApprovalGateOptions {
-  /** Repository root: the publisher's checkout, with full history (`fetch-depth: 0`). */
+  /** Repository root: the publisher's checkout (a shallow one is deepened when a post is due). */
   root: string;
   /** `owner/repo`. */
   repository: string;
@@ -63,7 +63,7 @@ export function createApprovalGate(o: ApprovalGateOptions): (post: Post) => Prom
     const change = await lastChange(o.root, post.file, o.env, await history);
     if (!change.ok) {
       if (change.code === 'shallow') {
-        return { approved: false, reason: `${post.file}: ${change.detail}; copydesk must see every commit to know which pull request last changed the post.`, action: 'Check out the repository with its full history: `fetch-depth: 0` on actions/checkout in the workflow.' };
+        return { approved: false, reason: `${post.file}: ${change.detail}; copydesk must see every commit to know which pull request last changed the post.`, action: 'Let the publisher fetch the history: keep the checkout\'s credentials (actions/checkout `persist-credentials`, the default), or check out with `fetch-depth: 0`.' };
       }
       if (change.code === 'untracked') {
         return { approved: false, reason: `${post.file}: ${change.detail}; only committed, reviewed content is sent.`, action: `Commit ${post.file} through a reviewed pull request into ${o.branch}.` };

@@ -9,7 +9,7 @@
  * agree); any other merge chose the content itself and is the last change.
  * https://git-scm.com/docs/git-log#_history_simplification
  *
- * Reads the local repository only (the publisher's `actions/checkout` with `fetch-depth: 0`):
+ * Reads the local repository (deepened from `origin` when the checkout is shallow, see readHistory):
  * `git rev-list --parents` once per run, then per file one `git log --full-history` (the commits
  * that differ from some parent there), blobs only at those commits (`git cat-file --batch-check`),
  * and `git merge-base` only at merges whose parents disagree about the file.
@@ -46,11 +46,21 @@ export interface History {
   order: string[];
 }
 
-/** Reads HEAD's commit graph (one `git rev-list`). Shallow checkouts are refused, never guessed at. */
+/**
+ * Reads HEAD's commit graph (one `git rev-list`). A shallow checkout is deepened first, once per
+ * run and only when a post is due (the publisher's idle ticks check out one commit, so their cost
+ * stays flat as the history grows): `git fetch --unshallow` with the checkout's own credentials.
+ * If it stays shallow, it is refused, never guessed at.
+ * https://git-scm.com/docs/git-fetch#Documentation/git-fetch.txt---unshallow
+ */
 export async function readHistory(root: string, env?: Env): Promise<History | Extract<LastChangeResult, { ok: false }>> {
   try {
-    if ((await git(root, ['rev-parse', '--is-shallow-repository'], env)).trim() === 'true') {
-      return { ok: false, code: 'shallow', detail: 'the checkout is shallow, so the history of the file cannot be followed' };
+    const shallow = async () => (await git(root, ['rev-parse', '--is-shallow-repository'], env)).trim() === 'true';
+    if (await shallow()) {
+      const fetched = await git(root, ['fetch', '--quiet', '--unshallow', '--no-tags', 'origin'], env).then(() => '', (e: Error) => e.message);
+      if (await shallow()) {
+        return { ok: false, code: 'shallow', detail: `the checkout is shallow and its full history could not be fetched${fetched ? ` (${fetched})` : ''}, so the history of the file cannot be followed` };
+      }
     }
     const parents = new Map<string, string[]>();
     const order: string[] = [];

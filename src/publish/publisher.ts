@@ -320,14 +320,6 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       return;
     }
 
-    // ── content re-check (issue 10): a post that reached main without passing the check is held, not sent.
-    const problems = await contentProblemsOf(post);
-    if (problems.length) {
-      for (const n of post.channels) stopped.set(keyOf(post.id, n), { hold: 'content', reason: contentHoldReason(problems), action: 'Fix the post (run `copydesk check` on it) and merge the fix; it goes out on the next run.' });
-      log(`held ${post.id}: ${contentHoldReason(problems)}`);
-      return;
-    }
-    // ── end of the content re-check.
 
     const verdict = await approvalOf(post);
     if (!verdict.approved) {
@@ -340,6 +332,16 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
     if (mediaHold) return holdForMedia(post, network, mediaHold);
     const media = await readPartMedia(rootOf(post), post, network, part);
     if (!media.ok) return holdForMedia(post, network, media);
+
+    // ── content re-check (issue 10): a post that reached main without passing the check is held, not
+    // sent. After the media reader, whose refusals carry the more precise reason and fix.
+    const problems = await contentProblemsOf(post);
+    if (problems.length) {
+      for (const n of post.channels) stopped.set(keyOf(post.id, n), { hold: 'content', reason: contentHoldReason(problems), action: 'Fix the post (run `copydesk check` on it) and merge the fix; it goes out on the next run.' });
+      log(`held ${post.id}: ${contentHoldReason(problems)}`);
+      return;
+    }
+    // ── end of the content re-check.
 
     const ch = channelFor(network);
     // The compare-and-swap looks at the post's file in append order; read it the same way here

@@ -128,7 +128,7 @@ describe('through the real CLI', () => {
     const root = await copyFixture('bad-input');
     await mkdir(join(root, 'posts', 'x.md'));
     await writeFile(join(root, 'posts', 'x.md', 'inside.md'), '---\nid: inside\npublish_at: "2027-02-03 09:00"\nchannels: [bluesky]\n---\nBread.\n');
-    const r = await runCli(['posts/x.md'], { root });
+    const r = await runCli(['posts/x.md', '--verbose'], { root });
     expect(r.stdout).toContain('posts/x.md/inside.md  (changed)  ok');
     expect(r.stdout).not.toMatch(/EISDIR/);
   });

@@ -74,7 +74,7 @@ describe('a pull request that changes only media', () => {
   it('an image replaced by a different file re-checks the post (and passes when the file is fine)', async () => {
     await writeFile(join(repo, 'posts', 'media', 'y.png'), png(9));
     await commit('other picture');
-    const r = await runCommand(['--base', 'main'], { root: repo });
+    const r = await runCommand(['--base', 'main', '--verbose'], { root: repo });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('posts/other.md  (changed)  ok');
     expect(r.stdout).not.toContain('posts/counter.md');

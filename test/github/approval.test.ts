@@ -266,11 +266,23 @@ describe('attack 3: content restored from an older approved pull request', () =>
     expectHeld(v, /without a merged pull request/);
   });
 
-  it('holds on a shallow checkout, where history cannot be followed', async () => {
+  it('a shallow checkout (the publisher checks out one commit) is deepened from origin when a post is due, then verified', async () => {
     await approvedPull({ [POST]: V1 });
     await fake.syncCheckout();
     await git('git', ['-C', fake.checkout, 'fetch', '-q', '--depth=1', 'origin', 'main']);
     await git('git', ['-C', fake.checkout, 'reset', '-q', '--hard', 'origin/main']);
+    expect((await git('git', ['-C', fake.checkout, 'rev-parse', '--is-shallow-repository'])).stdout.trim()).toBe('true');
+    const v = await gateFor()(await parsed());
+    expect(v).toEqual({ approved: true });
+    expect((await git('git', ['-C', fake.checkout, 'rev-parse', '--is-shallow-repository'])).stdout.trim()).toBe('false');
+  });
+
+  it('holds on a shallow checkout whose history cannot be fetched, never guessing', async () => {
+    await approvedPull({ [POST]: V1 });
+    await fake.syncCheckout();
+    await git('git', ['-C', fake.checkout, 'fetch', '-q', '--depth=1', 'origin', 'main']);
+    await git('git', ['-C', fake.checkout, 'reset', '-q', '--hard', 'origin/main']);
+    await git('git', ['-C', fake.checkout, 'remote', 'set-url', 'origin', join(fake.checkout, 'no-such-remote')]);
     const v = await gateFor()(await parsed());
     expectHeld(v, /shallow/);
     expect(v.action).toMatch(/fetch-depth: 0/);

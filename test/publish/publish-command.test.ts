@@ -3,7 +3,8 @@
  * repository, the way a person on a fresh clone or the publish workflow runs it.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startGitHubFake } from '../fakes/github-fake.ts';
@@ -154,21 +155,28 @@ describe('copydesk publish (subprocess)', () => {
     const GH_TOKEN = 'ghs_e2eSECRETtoken7788';
     const mastodon = await startMastodonFake({ token: SECRET, now: at('2027-03-15T08:05:00Z') });
     const gh = await startGitHubFake();
-    const f = await gitFixture(2);
-    cleanups.push(f.cleanup, () => mastodon.close(), () => gh.close());
-    const [root, other] = f.clones as [string, string];
+    // GitHub over a real git history (approvals), issues from gh.
+    const hub = await startGitHubGitFake({ fallback: gh.baseUrl });
+    cleanups.push(() => mastodon.close(), () => hub.close(), () => gh.close());
+    hub.roles.set('alice', 'write');
+    hub.roles.set('bob', 'write');
     const approved = '---\nid: approved\npublish_at: "2027-03-15 09:00"\nchannels: [mastodon]\n---\nReviewed and approved: rye today.\n';
-    await mkdir(join(root, 'posts'));
-    await writeFile(join(root, 'copydesk.config.yaml'), `timezone: Europe/Warsaw\nchannels:\n  mastodon:\n    instance: ${mastodon.url}\n`);
-    await writeFile(join(root, 'posts/approved.md'), approved);
-    await git(root, 'add', '-A');
-    await git(root, 'commit', '-q', '-m', 'posts');
-    const pr = gh.openPull({ author: 'alice', files: { 'posts/approved.md': approved } });
-    gh.review(pr, { user: 'bob', state: 'APPROVED' });
-    gh.mergePull(pr, 'merge', 'bob');
+    await hub.directPush({ 'copydesk.config.yaml': `timezone: Europe/Warsaw\nchannels:\n  mastodon:\n    instance: ${mastodon.url}\n` }, 'owner');
+    const pr = await hub.openPull({ author: 'alice', files: { 'posts/approved.md': approved } });
+    hub.review(pr, 'bob', 'APPROVED');
+    await hub.mergePull(pr, 'merge', 'bob');
+    await hub.syncCheckout();
+    const root = hub.checkout;
+    const f = { remote: hub.origin };
+    // A second clone: whoever force-pushes the state branch.
+    const other = await mkdtemp(join(tmpdir(), 'copydesk-other-'));
+    cleanups.push(() => rm(other, { recursive: true, force: true }));
+    await git(tmpdir(), 'clone', '-q', hub.origin, other);
+    await git(other, 'config', 'user.email', 'mallory@example.com');
+    await git(other, 'config', 'user.name', 'mallory');
     const env = {
       COPYDESK_NOW: '2027-03-15T08:05:00Z', GITHUB_ACTIONS: 'true', GITHUB_RUN_ID: '7001', GITHUB_REF_NAME: 'main',
-      GITHUB_REPOSITORY: 'acme/social', GITHUB_API_URL: gh.baseUrl, GITHUB_TOKEN: GH_TOKEN, MASTODON_TOKEN: SECRET,
+      GITHUB_REPOSITORY: 'acme/social', GITHUB_API_URL: hub.baseUrl, GITHUB_TOKEN: GH_TOKEN, MASTODON_TOKEN: SECRET,
     };
     expect((await cli(root, ['publish'], env)).code).toBe(0);
     expect(mastodon.statuses).toHaveLength(1);

@@ -46,7 +46,8 @@ describe('content re-check before sending', () => {
     const withMedia: Post = { ...p, media: [{ path: 'gone.png', repoPath: 'posts/gone.png', absPath: '/repo/posts/gone.png', alt: 'A loaf of rye on a board.', part: 0, line: 4 }] };
     const { report, net } = await run([withMedia]);
     expect(net.sends).toBe(0);
-    expect(report.decisions[0]).toMatchObject({ hold: 'content', reason: expect.stringContaining('media file posts/gone.png does not exist') });
+    // The media reader holds it first, with the precise reason (the content re-check would too).
+    expect(report.decisions[0]).toMatchObject({ hold: 'media', reason: expect.stringContaining('media file posts/gone.png does not exist') });
   });
 
   test('a watch-list term added after the merge holds it too (with the plan, before any send)', async () => {

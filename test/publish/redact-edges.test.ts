@@ -11,6 +11,7 @@ import { syncFailuresIssue } from '../../src/publish/failures-issue.ts';
 import type { PublishReport } from '../../src/publish/publisher.ts';
 import { createRedactor, encodedForms } from '../../src/publish/redact.ts';
 import { startGitHubFake } from '../fakes/github-fake.ts';
+import { startGitHubGitFake } from '../fakes/github-git-fake.ts';
 import { startMastodonFake } from '../fakes/mastodon-fake.ts';
 import { at, git, gitFixture } from './publisher-helpers.ts';
 
@@ -116,18 +117,19 @@ describe('every writer edge of a publish run', () => {
   test('a hostile Mastodon error echoing the token encoded, with Markdown and HTML: nothing leaks, nothing renders', async () => {
     const mastodon = await startMastodonFake({ token: TOKEN, now: at('2027-03-15T08:05:00Z') });
     const gh = await startGitHubFake();
-    const f = await gitFixture(1);
-    cleanups.push(f.cleanup, () => mastodon.close(), () => gh.close());
-    const root = f.clones[0]!;
+    // GitHub over a real git history (the approval is read from it), issues from gh.
+    const hub = await startGitHubGitFake({ fallback: gh.baseUrl });
+    cleanups.push(() => mastodon.close(), () => hub.close(), () => gh.close());
+    hub.roles.set('alice', 'write');
+    hub.roles.set('bob', 'write');
     const text = '---\nid: approved\npublish_at: "2027-03-15 09:00"\nchannels: [mastodon]\n---\nReviewed and approved: rye today.\n';
-    await mkdir(join(root, 'posts'));
-    await writeFile(join(root, 'copydesk.config.yaml'), `timezone: Europe/Warsaw\nchannels:\n  mastodon:\n    instance: ${mastodon.url}\n`);
-    await writeFile(join(root, 'posts/approved.md'), text);
-    await git(root, 'add', '-A');
-    await git(root, 'commit', '-q', '-m', 'posts');
-    const pr = gh.openPull({ author: 'alice', files: { 'posts/approved.md': text } });
-    gh.review(pr, { user: 'bob', state: 'APPROVED' });
-    gh.mergePull(pr, 'merge', 'bob');
+    await hub.directPush({ 'copydesk.config.yaml': `timezone: Europe/Warsaw\nchannels:\n  mastodon:\n    instance: ${mastodon.url}\n` }, 'owner');
+    const pr = await hub.openPull({ author: 'alice', files: { 'posts/approved.md': text } });
+    hub.review(pr, 'bob', 'APPROVED');
+    await hub.mergePull(pr, 'merge', 'bob');
+    await hub.syncCheckout();
+    const root = hub.checkout;
+    const f = { remote: hub.origin };
 
     // A hostile (or compromised) instance answers 422 with the credentials it saw, re-encoded, and
     // Markdown meant to ping a team, show a tracking image and plant a link in the failures issue.
@@ -143,7 +145,7 @@ describe('every writer edge of a publish run', () => {
     const summary = join(root, 'summary.md');
     const env = {
       COPYDESK_NOW: '2027-03-15T08:05:00Z', GITHUB_ACTIONS: 'true', GITHUB_RUN_ID: '9001', GITHUB_REF_NAME: 'main', GITHUB_STEP_SUMMARY: summary,
-      GITHUB_REPOSITORY: 'acme/social', GITHUB_API_URL: gh.baseUrl, GITHUB_TOKEN: GH_TOKEN, MASTODON_TOKEN: TOKEN,
+      GITHUB_REPOSITORY: 'acme/social', GITHUB_API_URL: hub.baseUrl, GITHUB_TOKEN: GH_TOKEN, MASTODON_TOKEN: TOKEN,
     };
 
     const r = await cli(root, ['publish'], env);
