@@ -62,7 +62,7 @@ export default defineConfig({
       defaultLocale: 'root',
       locales,
       sidebar: await playbookSidebar(playbookDir, Object.keys(locales).filter((l) => l !== 'root')),
-      components: { Banner: './src/site/components/FreezeBanner.astro' },
+      components: { Banner: './src/site/components/FreezeBanner.astro', Search: './src/site/components/Search.astro' },
       routeMiddleware: './src/site/route-data.ts',
       customCss: ['./src/site/styles/site.css'],
       pagefind: true,

@@ -41,7 +41,7 @@ async function makeRepo(): Promise<string> {
     const id = `bench-${String(i).padStart(4, '0')}`;
     const parts = i % 5 === 0 ? 3 : 1;
     const body = Array.from({ length: parts }, (_, p) => `${sentence(i + p, 18)}. https://example.com/menu/${i}/${p}`).join('\n---\n');
-    const media = i % 4 === 0 ? `media:\n  - path: ../media/loaf.png\n    alt: A ${sentence(i, 4)} loaf on the counter.\n` : '';
+    const media = i % 4 === 0 ? `media:\n  - path: ../../media/loaf.png\n    alt: A ${sentence(i, 4)} loaf on the counter.\n` : '';
     const dir = join(root, 'posts', String(new Date(at).getUTCFullYear()), pad(new Date(at).getUTCMonth() + 1));
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, `${id}.md`), `---\nid: ${id}\npublish_at: "${local(at)}"\nchannels: [bluesky, mastodon]\ntags: [${i % 3 === 0 ? 'promo' : 'menu'}]\n${media}---\n${body}\n`);

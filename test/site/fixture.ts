@@ -119,6 +119,21 @@ An idea for later.
 `,
 };
 
+/** A busy day (Tuesday 16 March 2027): twelve posts an hour apart, on Bluesky, Mastodon or both. */
+export const BUSY_DAY = '2027-03-16';
+export const BUSY_COUNT = 12;
+const BUSY_NETWORKS = ['[bluesky]', '[mastodon]', '[bluesky, mastodon]'];
+for (let i = 0; i < BUSY_COUNT; i++) {
+  const n = String(i + 1).padStart(2, '0');
+  POSTS[`posts/2027/03-busy-${n}.md`] = `---
+id: 2027-03-busy-${n}
+publish_at: "${BUSY_DAY} ${String(8 + i).padStart(2, '0')}:00"
+channels: ${BUSY_NETWORKS[i % 3]}
+---
+Busy day post ${n}: fresh rolls from the oven.
+`;
+}
+
 const SEARCH_PAGE = `---
 title: ${SEARCH_PAGE_TITLE}
 description: How we keep the starter alive over holidays.

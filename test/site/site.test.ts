@@ -11,7 +11,8 @@ import { basename, join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, serveStatic, type StaticServer } from '../../src/site/serve.ts';
-import { ALT, FAILURE, FREEZE, makeFixture, NOW, PLANTED_SECRET, PROJECT, QUEUED_PART1, REPOSITORY, SEARCH_PAGE_TITLE, SEARCH_WORD, SENT_URLS, type Fixture } from './fixture.ts';
+import { pageWeight } from '../helpers/script-weight.ts';
+import { ALT, BUSY_COUNT, BUSY_DAY, FAILURE, FREEZE, makeFixture, NOW, PLANTED_SECRET, PROJECT, QUEUED_PART1, REPOSITORY, SEARCH_PAGE_TITLE, SEARCH_WORD, SENT_URLS, type Fixture } from './fixture.ts';
 
 const SHOTS = join(PROJECT, 'test-results', 'site');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -376,6 +377,116 @@ describe('playbook site, frozen build', () => {
     expect(await cal.locator('[data-post-id="2027-03-queued-tart"]').getAttribute('data-status')).toBe('held');
     expect(await cal.locator('[data-post-id="2027-03-sent-opening"]').getAttribute('data-status')).toBe('sent');
     await done(cal);
+  });
+});
+
+describe('the calendar at real size (thawed build)', () => {
+  const busy = `[data-date="${BUSY_DAY}"]`;
+
+  it('a busy day shows three posts and "+9 more", which unfolds in place and links to the day in the week view', async () => {
+    const page = await open(sites.thawed, '/calendar/');
+    const day = page.locator(busy);
+    expect(await day.locator('.cd-chip').count()).toBe(BUSY_COUNT);
+    expect(await day.locator('.cd-chip:visible').count()).toBe(3);
+    const more = day.locator('.cd-more > summary');
+    // Read out as "+9 more on Tuesday 16 March 2027", not nine "+9 more" in a row.
+    expect(await more.textContent()).toMatch(/^\+9 more on Tuesday,? 16 March 2027$/);
+    expect(await more.innerText()).toBe(`+${BUSY_COUNT - 3} more`);
+    await more.click();
+    expect(await day.locator('.cd-chip:visible').count()).toBe(BUSY_COUNT);
+    await day.getByRole('link', { name: `All ${BUSY_COUNT} in the week view` }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toContain('Week 11');
+    expect(new URL(page.url()).hash).toBe(`#d-${BUSY_DAY}`);
+    expect(await page.locator(`#d-${BUSY_DAY} .cd-chip`).count()).toBe(BUSY_COUNT);
+    await done(page);
+  });
+
+  it('the month page stays short on a desktop and on a phone, however busy a day is', async () => {
+    for (const [opts, limit] of [[DESKTOP, 2_500], [PHONE, 5_000]] as const) {
+      const page = await open(sites.thawed, '/calendar/', opts);
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      expect(height, `${opts.viewport!.width} px wide`).toBeLessThan(limit);
+      // The busy day's box is no taller than a quiet one by more than three chips' worth.
+      const box = await page.locator(busy).boundingBox();
+      expect(box!.height, `${opts.viewport!.width} px wide`).toBeLessThan(opts === PHONE ? 450 : 330);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await done(page);
+    }
+  });
+
+  it('filters by status and by network hide the posts that do not match (no script)', async () => {
+    const page = await open(sites.thawed, '/calendar/');
+    const filters = page.locator('[data-copydesk-filters]');
+    const visibleStatuses = () => page.locator('.cd-month .cd-chip:visible').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-status')))]);
+    expect((await visibleStatuses()).length).toBeGreaterThan(2);
+    await filters.getByRole('group', { name: 'Status' }).getByLabel(/^Failed/).check();
+    expect(await visibleStatuses()).toEqual(['failed']);
+    expect(await page.locator('[data-post-id="2027-03-failed-hours"]').isVisible()).toBe(true);
+    await filters.getByRole('group', { name: 'Status' }).getByLabel('All').check();
+    await filters.getByRole('group', { name: 'Network' }).getByLabel(/^Bluesky/).check();
+    const nets = await page.locator('.cd-month .cd-chip:visible').evaluateAll((els) => els.map((e) => e.getAttribute('data-networks')));
+    expect(nets.length).toBeGreaterThan(0);
+    expect(nets.every((n) => n!.split(' ').includes('bluesky'))).toBe(true);
+    expect(await page.locator('[data-post-id="2027-03-missed-pancakes"]').isVisible()).toBe(false);
+    expect(await page.locator('[data-post-id="2027-03-sent-opening"]').isVisible()).toBe(true);
+    await done(page);
+  });
+
+  it('"Jump to today" leads to today\'s day in the current month, from any month page', async () => {
+    const page = await open(sites.thawed, '/calendar/2027-03/');
+    await page.locator('[data-copydesk-jump="today"]').click();
+    await page.waitForURL(/#d-2027-03-10$/);
+    expect(new URL(page.url()).pathname).toBe('/calendar/');
+    const today = page.locator('#d-2027-03-10');
+    expect(await today.getAttribute('aria-current')).toBe('date');
+    expect(await today.isVisible()).toBe(true);
+    expect(await today.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; })).toBe(true);
+    await done(page);
+  });
+
+  it('quiet periods shade their days with the reason, in the month (desktop and phone) and the week view', async () => {
+    for (const opts of [DESKTOP, PHONE]) {
+      const page = await open(sites.thawed, '/calendar/', opts);
+      const day = page.locator('[data-date="2027-03-13"]');
+      expect(await day.getAttribute('class')).toContain('cd-day--quiet');
+      expect(await day.locator('.cd-quiet').isVisible()).toBe(true);
+      expect(await day.locator('.cd-quiet').textContent()).toBe('Quiet: Stocktaking day');
+      expect(await page.locator('[data-date="2027-03-12"]').getAttribute('data-quiet')).toBeNull();
+      await done(page);
+    }
+    const week = await open(sites.thawed, '/calendar/week/2027-W10/');
+    expect(await week.locator('#d-2027-03-13 .cd-quiet').textContent()).toBe('Quiet: Stocktaking day');
+    await done(week);
+  });
+});
+
+describe('page weight: what Chromium really downloads (thawed build)', () => {
+  const types = ['/', '/voice/', '/pl/', '/calendar/', '/calendar/week/2027-W10/', '/posts/2027-03-queued-tart/', '/status/', '/credentials/', '/holding/'];
+
+  it('no page type transfers more than 50 KB of JavaScript until search is opened, and none loads Pagefind', { timeout: 90_000 }, async () => {
+    const heavy: string[] = [];
+    for (const path of types) {
+      for (const context of [DESKTOP, PHONE]) {
+        const w = await pageWeight(browser, new URL(path.slice(1), sites.thawed!.server.url).href, { context });
+        if (w.scriptBytes > 50 * 1024 || w.paths.some((p) => p.includes('pagefind'))) heavy.push(`${path} (${context.viewport!.width} px): ${w.scriptBytes} B of JS: ${w.scripts.join(', ')}`);
+      }
+    }
+    expect(heavy).toEqual([]);
+  });
+
+  it('opening the search (button or Ctrl+K) loads Pagefind and finds a page', { timeout: 60_000 }, async () => {
+    const w = await pageWeight(browser, sites.thawed!.server.url, {
+      then: async (page) => {
+        await page.keyboard.press('Control+k');
+        const input = page.locator('#starlight__search .pagefind-ui__search-input');
+        await input.waitFor();
+        await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('pagefind-ui__search-input'))).toBe(true);
+        await page.keyboard.type(SEARCH_WORD);
+        await expect.poll(() => page.locator('#starlight__search .pagefind-ui__result-link').first().textContent(), { timeout: 15_000 }).toBe(SEARCH_PAGE_TITLE);
+      },
+    });
+    expect(w.paths.some((p) => p.startsWith('/pagefind/'))).toBe(true);
+    expect(w.scriptBytes).toBeGreaterThan(50 * 1024);
   });
 });
 
