@@ -25,7 +25,8 @@ export const SENT_URLS = { bluesky: 'https://bsky.app/profile/bakery.example/pos
 /** Part 1 of the queued post: 30 characters of text, then a URL Mastodon counts as 23. */
 export const QUEUED_PART1 = 'Rhubarb tart is back on Friday https://example.com/menu/spring/rhubarb-tart-and-other-seasonal-bakes';
 export const FREEZE: Freeze = { id: 'f-20270310T0930Z', reason: 'Flooding in the old town: pause all posts', by: 'anna', since: '2027-03-10T09:30:00Z', terms: [], tags: [], source: 'cli' };
-export const FAILURE = { error: 'HTTP 401: the access token is invalid', action: 'Rotate MASTODON_TOKEN (see the credentials register), then re-run the publisher.' };
+/** As a runner writes it: a code and a path of the publish machine, neither of which a person should see raw. */
+export const FAILURE = { error: 'HTTP 401: the access token is invalid (read from /home/runner/work/social/social/.copydesk/credentials.json)', action: 'Rotate MASTODON_TOKEN (see the credentials register), then re-run the publisher.' };
 /** A value planted in the build's environment: it must never appear in the built site. */
 export const PLANTED_SECRET = 'do-not-leak-5f7c2b19e8';
 
