@@ -13,6 +13,7 @@ import type { RunRecord } from '../publish/run-record.ts';
 import { latestByPart, type LedgerEvent } from '../schedule/ledger.ts';
 import { plan, type Decision } from '../schedule/plan.ts';
 import { openFailures } from '../status/status.ts';
+import { explainCodes, withoutMachinePaths } from '../status/failure-text.ts';
 
 export type { RunRecord };
 
@@ -178,7 +179,9 @@ function networkStatus(post: Post, network: Network, decision: Decision | undefi
 function withFailures(ns: NetworkStatus, open: readonly OpenFailure[]): NetworkStatus {
   if (!open.length || ns.status === 'failed' || ns.status === 'unknown') return ns;
   const f = open.find((o) => o.state === 'failed') ?? open[0]!;
-  const what = f.state === 'failed' ? `part ${f.part + 1} failed: ${f.error ?? 'no detail'}` : `part ${f.part + 1}: the outcome of a send is unknown`;
+  // The publisher's words, as the site shows them: no machine paths, every code explained.
+  const error = f.error ? explainCodes(withoutMachinePaths(f.error)) : 'no detail';
+  const what = f.state === 'failed' ? `part ${f.part + 1} failed: ${error}` : `part ${f.part + 1}: the outcome of a send is unknown`;
   return { ...ns, status: f.state, reason: ns.reason ? `${what}; also ${ns.status}: ${ns.reason}` : what, ...(f.action ? { action: f.action } : {}) };
 }
 

@@ -103,15 +103,15 @@ describe('playbook site, thawed build', () => {
   it('sidebar links lead to playbook pages and publishing pages, from English and Polish pages', async () => {
     const page = await open(sites.thawed, '/');
     await page.locator('#starlight__sidebar').getByRole('link', { name: SEARCH_PAGE_TITLE }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe(SEARCH_PAGE_TITLE);
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe(SEARCH_PAGE_TITLE);
     expect(new URL(page.url()).pathname).toBe('/fixture-sourdough/');
     await page.locator('#starlight__sidebar').getByRole('link', { name: 'Publishing status' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Publishing status');
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Publishing status');
     await page.goto(new URL('pl/', sites.thawed!.server.url).href);
     expect(await page.locator('html').getAttribute('lang')).toBe('pl');
     // Polish sidebar labels, and the publishing pages (which exist once, in English) still open.
     await page.locator('#starlight__sidebar').getByRole('link', { name: 'Kalendarz' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Calendar: March 2027');
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Calendar: March 2027');
     expect(new URL(page.url()).pathname).toBe('/calendar/');
     await done(page);
   });
@@ -124,7 +124,7 @@ describe('playbook site, thawed build', () => {
     const result = page.locator('#starlight__search .pagefind-ui__result-link').first();
     await expect.poll(() => result.textContent(), { timeout: 15_000 }).toBe(SEARCH_PAGE_TITLE);
     await result.click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe(SEARCH_PAGE_TITLE);
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe(SEARCH_PAGE_TITLE);
     await done(page);
   });
 
@@ -144,11 +144,11 @@ describe('playbook site, thawed build', () => {
     expect(await page.locator('[data-post-id="2027-03-failed-hours"]').getAttribute('data-status')).toBe('failed');
     // Week view: same posts, day by day.
     await page.getByRole('link', { name: 'Week view' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toContain('Week 10');
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toContain('Week 10');
     expect(await page.locator('[data-date="2027-03-12"] [data-post-id="2027-03-queued-tart"]').count()).toBe(1);
     expect(await page.locator('[data-date="2027-03-09"] [data-post-id="2027-03-sent-opening"]').count()).toBe(1);
     await page.locator('[data-post-id="2027-03-queued-tart"] .cd-chip-link').click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Post 2027-03-queued-tart');
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Post 2027-03-queued-tart');
     await done(page);
   });
 
@@ -196,7 +196,7 @@ describe('playbook site, thawed build', () => {
     expect(text).toContain('HTTP 401 (the network did not accept our login): the access token is invalid (read from credentials.json)');
     expect(text).toContain(FAILURE.action);
     await failures.first().getByRole('link', { name: '2027-03-failed-hours' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Post 2027-03-failed-hours');
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Post 2027-03-failed-hours');
     await done(page);
   });
 
@@ -304,7 +304,7 @@ describe('crisis controls on every page (thawed build)', () => {
     const page = await open(sites.thawed, '/holding/');
     await expect.poll(() => page.locator('[data-holding="holding-oven-fire"]').isVisible()).toBe(true);
     await page.locator('[data-holding="holding-oven-fire"] h2 a').click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('holding-oven-fire');
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('holding-oven-fire');
     expect(await page.locator('[data-copydesk-action="send-holding"]').getAttribute('href')).toBe(`https://github.com/${REPOSITORY.config}/actions/workflows/holding.yml`);
     expect(await page.locator('[data-network]').evaluateAll((els) => els.map((e) => e.getAttribute('data-network')))).toEqual(['bluesky', 'mastodon']);
     expect(await page.locator('[data-network="mastodon"]').textContent()).toContain('after a small fire in the kitchen');
@@ -348,7 +348,7 @@ describe('playbook site, frozen build', () => {
     await visit(page, sites.frozen, '/no-such-page/', 404);
     expect(await page.locator('[data-copydesk-freeze]').count()).toBe(1);
     await page.locator('[data-copydesk-freeze] a').click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Publishing status');
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Publishing status');
     await done(page);
   });
 
@@ -397,7 +397,7 @@ describe('the calendar at real size (thawed build)', () => {
     await more.click();
     expect(await day.locator('.cd-chip:visible').count()).toBe(BUSY_COUNT);
     await day.getByRole('link', { name: `All ${BUSY_COUNT} in the week view` }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toContain('Week 11');
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toContain('Week 11');
     expect(new URL(page.url()).hash).toBe(`#d-${BUSY_DAY}`);
     expect(await page.locator(`#d-${BUSY_DAY} .cd-chip`).count()).toBe(BUSY_COUNT);
     await done(page);
@@ -508,7 +508,7 @@ describe('failures written for people (thawed build)', () => {
       expect(await note.getByRole('link', { name: 'Open posts/2027/03-failed.md' }).getAttribute('href'), path).toBe(`https://github.com/${REPOSITORY.config}/blob/main/posts/2027/03-failed.md`);
       expect(await note.locator('.cd-failure-command').textContent(), path).toContain('copydesk publish');
       await note.getByRole('link', { name: 'Credentials register' }).click();
-      await expect.poll(() => page.locator('h1').textContent()).toBe('Credentials register');
+      await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Credentials register');
       await done(page);
     }
   });
@@ -552,7 +552,9 @@ describe('previews that look like the network (thawed build)', () => {
     const page = await open(sites.thawed, '/posts/2027-03-queued-tart/', PHONE);
     const alt = page.locator('[data-network="bluesky"] .cd-alt-toggle');
     expect(await alt.locator('.cd-alt').isVisible()).toBe(false);
-    expect(await alt.locator('summary').innerText()).toBe('ALT');
+    // "ALT" on screen as in the apps; a screen reader hears "ALT text of the image".
+    expect(await alt.locator('summary').textContent()).toBe('ALT text of the image');
+    expect(await alt.locator('summary .sr-only').textContent()).toBe(' text of the image');
     await alt.locator('summary').click();
     expect(await alt.locator('.cd-alt').isVisible()).toBe(true);
     expect(await alt.locator('.cd-alt').textContent()).toBe(ALT);
