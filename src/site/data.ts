@@ -146,7 +146,8 @@ export function refUrl(network: Network, ref: SentRef | undefined): string | und
  */
 export function statusOf(d: Decision): { status: PostStatus; reason?: string; action?: string } {
   const partly = d.sent.length && d.kind !== 'sent' ? `${d.sent.length} of ${d.partsTotal} parts sent; ` : '';
-  const why = (s: PostStatus, reason?: string) => ({ status: s, ...(reason || partly ? { reason: `${partly}${reason ?? ''}`.replace(/; $/, '') } : {}), ...(d.action ? { action: d.action } : {}) });
+  // Reasons quote the publisher's errors: shown without machine paths and with every code explained.
+  const why = (s: PostStatus, reason?: string) => ({ status: s, ...(reason || partly ? { reason: explainCodes(withoutMachinePaths(`${partly}${reason ?? ''}`.replace(/; $/, ''))) } : {}), ...(d.action ? { action: withoutMachinePaths(d.action) } : {}) });
   switch (d.kind) {
     case 'sent': return { status: 'sent' };
     case 'missed': return why('missed', d.reason);
