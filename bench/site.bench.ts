@@ -124,12 +124,12 @@ try {
   } else {
     const files = await readdir(outDir, { recursive: true });
     const html = files.filter((f) => f.endsWith('.html')).length;
-    const images = files.filter((f) => f.startsWith('media')).length;
-    console.log(`posts: ${COUNT}, HTML pages: ${html}, images served: ${images}; machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} (other work on the machine slows the build)`);
+    const images = files.filter((f) => f.startsWith('media/') && /\.(png|jpe?g|gif|webp)$/i.test(f)).length;
+    console.log(`posts: ${COUNT}, HTML pages: ${html}, image files served: ${images}; machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} (other work on the machine slows the build)`);
     console.log(`build (astro build + pagefind, child process): ${(built.ms / 1000).toFixed(1)} s (goal ≤ ${GOAL_MS / 1000} s: ${built.ms <= GOAL_MS ? 'met' : 'MISSED'})`);
     // Where the time goes, from Astro's own log lines.
     for (const line of astroLog.split('\n')) {
-      if (/Synced content|Generated|Collecting build info|✓ built in|Completed in|Finished building search index|page\(s\) built/.test(line)) console.log(`  ${line.replace(/\x1b\[[0-9;]*m/g, '').trim()}`);
+      if (/Synced content|Generated|Collecting build info|✓ built in|Completed in|search index|page\(s\) built/.test(line)) console.log(`  ${line.replace(/\x1b\[[0-9;]*m/g, '').trim()}`);
     }
     if (COUNT >= 4 && !images) {
       console.error('no post image reached the site: the bench posts\' media paths are wrong');
