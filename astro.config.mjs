@@ -18,6 +18,7 @@ import { defineConfig } from 'astro/config';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { searchIndex } from './src/site/search-index.ts';
 import { playbookSidebar } from './src/site/sidebar.ts';
 import { STATE_ENV_KEYS } from './src/site/site-params.ts';
 
@@ -62,15 +63,17 @@ export default defineConfig({
       defaultLocale: 'root',
       locales,
       sidebar: await playbookSidebar(playbookDir, Object.keys(locales).filter((l) => l !== 'root')),
-      components: { Banner: './src/site/components/FreezeBanner.astro', LanguageSelect: './src/site/components/LanguageSelect.astro' },
+      components: { Banner: './src/site/components/FreezeBanner.astro', LanguageSelect: './src/site/components/LanguageSelect.astro', Search: './src/site/components/Search.astro' },
       routeMiddleware: './src/site/route-data.ts',
       customCss: ['./src/site/styles/site.css'],
-      pagefind: true,
+      // The search index is built by ./src/site/search-index.ts from the indexed pages only.
+      pagefind: false,
       lastUpdated: false,
       // The playbook lives outside src/content/docs: without this, Starlight's asides (:::note) and
       // heading anchor links skip it. https://starlight.astro.build/reference/configuration/#markdown
       markdown: { processedDirs: [playbookDir] },
     }),
+    searchIndex(),
   ],
   vite: {
     // The build's parameters, one constant for every page (see src/site/site-params.ts).

@@ -1,16 +1,20 @@
 /**
  * Site benchmark: 1,000 posts (threads, images, half of them already sent according to the ledger)
  * in a temporary repository with the real playbook, one real `astro build`. Prints the build time
- * (goal ≤ 15 s), the page count, and the client JavaScript a playbook page and a post page load.
+ * (goal ≤ 15 s) with Astro's own phases, the page count, and then the site's weight as a browser
+ * really loads it: each page type opened in headless Chromium with an empty cache, every request
+ * logged until the browser is idle (so dynamic imports count), JavaScript bytes transferred
+ * (goal ≤ 50 KB without opening search), and the height of a month page at desktop and phone size.
  *
- *   node bench/site.bench.ts [posts]
+ *   node bench/site.bench.ts [posts]      (BENCH_VERBOSE=1: Astro's log)
  */
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { recordEvents, type LedgerEvent } from '../src/schedule/ledger.ts';
-import { buildSite } from '../src/site/serve.ts';
+import { buildSite, serveStatic } from '../src/site/serve.ts';
+import { pageWeight } from '../test/helpers/script-weight.ts';
 import { createDirStore } from '../src/state/dir-store.ts';
 import { png } from '../test/site/fixture.ts';
 
@@ -41,7 +45,7 @@ async function makeRepo(): Promise<string> {
     const id = `bench-${String(i).padStart(4, '0')}`;
     const parts = i % 5 === 0 ? 3 : 1;
     const body = Array.from({ length: parts }, (_, p) => `${sentence(i + p, 18)}. https://example.com/menu/${i}/${p}`).join('\n---\n');
-    const media = i % 4 === 0 ? `media:\n  - path: ../media/loaf.png\n    alt: A ${sentence(i, 4)} loaf on the counter.\n` : '';
+    const media = i % 4 === 0 ? `media:\n  - path: ../../media/loaf.png\n    alt: A ${sentence(i, 4)} loaf on the counter.\n` : '';
     const dir = join(root, 'posts', String(new Date(at).getUTCFullYear()), pad(new Date(at).getUTCMonth() + 1));
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, `${id}.md`), `---\nid: ${id}\npublish_at: "${local(at)}"\nchannels: [bluesky, mastodon]\ntags: [${i % 3 === 0 ? 'promo' : 'menu'}]\n${media}---\n${body}\n`);
@@ -57,24 +61,51 @@ async function makeRepo(): Promise<string> {
   return root;
 }
 
-/** Scripts a page loads when it opens: tags, inline bytes, bytes of the module files it references. */
-async function clientJs(outDir: string, page: string): Promise<{ tags: number; inlineBytes: number; fileBytes: number; files: string[] }> {
-  const html = await readFile(join(outDir, page), 'utf8');
-  const tags = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
-  let inlineBytes = 0;
-  let fileBytes = 0;
-  const files: string[] = [];
-  for (const [, attrs, body] of tags) {
-    const src = /\bsrc="([^"]+)"/.exec(attrs ?? '')?.[1];
-    if (src) {
-      files.push(src.split('/').pop()!);
-      fileBytes += (await stat(join(outDir, src)).catch(() => ({ size: 0 }))).size;
-    } else inlineBytes += Buffer.byteLength(body ?? '');
+const JS_GOAL = 50 * 1024;
+const PAGE_TYPES: [string, string][] = [
+  ['playbook page', '/voice/'],
+  ['home (Polish)', '/pl/'],
+  ['calendar month', '/calendar/2027-02/'],
+  ['calendar week', '/calendar/week/2027-W06/'],
+  ['post page', '/posts/bench-0004/'],
+  ['status', '/status/'],
+  ['credentials', '/credentials/'],
+];
+
+/** What Chromium downloads per page type, and how tall a busy month is. */
+async function browserFigures(outDir: string): Promise<void> {
+  const server = await serveStatic(outDir);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+  try {
+    for (const [name, path] of PAGE_TYPES) {
+      const w = await pageWeight(browser, new URL(path.slice(1), server.url).href);
+      const pagefind = w.paths.some((p) => p.includes('pagefind'));
+      console.log(`JS transferred, ${name} ${path}: ${kb(w.scriptBytes)} in ${w.scripts.length} files (goal ≤ ${kb(JS_GOAL)}: ${w.scriptBytes <= JS_GOAL ? 'met' : 'MISSED'}); all bytes ${kb(w.totalBytes)}${pagefind ? '; loads Pagefind without search being opened' : ''}`);
+    }
+    const opened = await pageWeight(browser, new URL('voice/', server.url).href, {
+      then: async (page) => {
+        await page.keyboard.press('Control+k');
+        await page.locator('#starlight__search input').waitFor();
+      },
+    });
+    console.log(`JS transferred, playbook page with search opened: ${kb(opened.scriptBytes)} in ${opened.scripts.length} files`);
+    for (const [size, viewport, isMobile] of [['desktop', { width: 1280, height: 900 }, false], ['phone', { width: 390, height: 844 }, true]] as const) {
+      const ctx = await browser.newContext({ viewport, isMobile });
+      const page = await ctx.newPage();
+      await page.goto(new URL('calendar/2027-02/', server.url).href);
+      const r = await page.evaluate(() => ({ height: document.documentElement.scrollHeight, posts: document.querySelectorAll('.cd-month .cd-chip').length }));
+      console.log(`month page /calendar/2027-02/ (${r.posts} posts), ${size}: ${r.height} px tall`);
+      await ctx.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
   }
-  return { tags: tags.length, inlineBytes, fileBytes, files };
 }
 
 const root = await makeRepo();
+let astroLog = '';
 try {
   // Inside the project (see buildSite); removed afterwards.
   const outDir = join(PROJECT, 'node_modules', '.cache', 'copydesk-site-bench', basename(root));
@@ -82,22 +113,29 @@ try {
     projectRoot: PROJECT,
     outDir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, COPYDESK_ROOT: root, COPYDESK_NOW: NOW, COPYDESK_SITE_CACHE: join(root, '.astro-cache') },
-    ...(process.env.BENCH_VERBOSE ? { log: (t: string) => void process.stderr.write(t) } : {}),
+    log: (t: string) => {
+      astroLog += t;
+      if (process.env.BENCH_VERBOSE) process.stderr.write(t);
+    },
   });
   if (!built.ok) {
     console.error(`site build failed (exit ${built.exitCode}):\n${built.output}`);
     process.exitCode = 1;
   } else {
-    const html = (await readdir(outDir, { recursive: true })).filter((f) => f.endsWith('.html')).length;
-    const playbook = existsSync(join(outDir, 'voice', 'index.html')) ? 'voice/index.html' : 'index.html';
-    const pb = await clientJs(outDir, playbook);
-    const post = await clientJs(outDir, 'posts/bench-0005/index.html');
-    const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
-    console.log(`posts: ${COUNT}, HTML pages: ${html}; machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} (other work on the machine slows the build)`);
+    const files = await readdir(outDir, { recursive: true });
+    const html = files.filter((f) => f.endsWith('.html')).length;
+    const images = files.filter((f) => f.startsWith('media/') && /\.(png|jpe?g|gif|webp)$/i.test(f)).length;
+    console.log(`posts: ${COUNT}, HTML pages: ${html}, image files served: ${images}; machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} (other work on the machine slows the build)`);
     console.log(`build (astro build + pagefind, child process): ${(built.ms / 1000).toFixed(1)} s (goal ≤ ${GOAL_MS / 1000} s: ${built.ms <= GOAL_MS ? 'met' : 'MISSED'})`);
-    console.log(`client JS, playbook page /${playbook}: ${pb.tags} <script> tags, ${kb(pb.inlineBytes)} inline + ${kb(pb.fileBytes)} in ${pb.files.length} module files (${pb.files.join(', ')})`);
-    console.log(`client JS, post page /posts/bench-0005/: ${post.tags} <script> tags, ${kb(post.inlineBytes)} inline + ${kb(post.fileBytes)} in ${post.files.length} module files`);
-    console.log('(all of it is Starlight\'s own: theme, language and mobile menu controls, sidebar state, table of contents, search button; Pagefind\'s UI loads only when search opens)');
+    // Where the time goes, from Astro's own log lines.
+    for (const line of astroLog.split('\n')) {
+      if (/Synced content|Generated|Collecting build info|✓ built in|Completed in|search index|page\(s\) built/.test(line)) console.log(`  ${line.replace(/\x1b\[[0-9;]*m/g, '').trim()}`);
+    }
+    if (COUNT >= 4 && !images) {
+      console.error('no post image reached the site: the bench posts\' media paths are wrong');
+      process.exitCode = 1;
+    }
+    await browserFigures(outDir);
   }
 } finally {
   if (process.env.BENCH_KEEP) console.log(`kept ${root}`);

@@ -3,7 +3,7 @@
  * from the earliest to the latest post (and today), so "previous" and "next" always lead somewhere.
  * Pure; computed once per build (cached per SiteData).
  */
-import { addDays, byDate, isoWeekKey, localDateTime, monthKey, monthsBetween, weekStart } from './calendar.ts';
+import { addDays, byDate, isoWeekKey, localDateTime, monthKey, monthsBetween, quietDays, weekStart } from './calendar.ts';
 import type { SiteData, SitePost } from './data.ts';
 
 export interface CalendarIndex {
@@ -17,6 +17,8 @@ export interface CalendarIndex {
   days: Map<string, { item: SitePost; time: string }[]>;
   /** Posts without a time (drafts): not on the calendar. */
   untimed: SitePost[];
+  /** Reasons of the quiet periods (config `quiet_periods`) per local date they touch. */
+  quiet: Map<string, string[]>;
 }
 
 /** At most ten years of weeks: a typo in a year must not make thousands of pages. */
@@ -36,7 +38,7 @@ export function calendarIndex(data: SiteData): CalendarIndex {
   const months = monthsBetween(monthKey(first), monthKey(last));
   const weeks: string[] = [];
   for (let d = weekStart(isoWeekKey(first))!; d <= last && weeks.length < MAX_WEEKS; d = addDays(d, 7)) weeks.push(isoWeekKey(d));
-  const index = { today, months, weeks, days, untimed: data.posts.filter((p) => p.post.publishAt === undefined) };
+  const index = { today, months, weeks, days, untimed: data.posts.filter((p) => p.post.publishAt === undefined), quiet: quietDays(data.config.quietPeriods, zone) };
   cache.set(data, index);
   return index;
 }

@@ -119,3 +119,23 @@ export function weekdayNames(lang = 'en', style: 'short' | 'long' = 'short'): st
   const f = new Intl.DateTimeFormat(lang, { weekday: style, timeZone: 'UTC' });
   return Array.from({ length: 7 }, (_, i) => f.format(new Date(Date.UTC(2027, 2, 15 + i))));
 }
+
+/**
+ * The local dates each quiet period touches, with its reason: a period from 2027-12-24 00:00 until
+ * 2027-12-27 00:00 (exclusive) shades the 24th, 25th and 26th. Periods longer than a year are cut
+ * at a year, so a typo cannot shade thousands of days.
+ */
+export function quietDays(periods: readonly { from: number; until: number; reason: string }[], zone: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const p of periods) {
+    if (!(p.until > p.from)) continue;
+    const last = localDateTime(p.until - 1, zone).date;
+    let d = localDateTime(p.from, zone).date;
+    for (let i = 0; d <= last && i < 366; i++, d = addDays(d, 1)) {
+      const reasons = out.get(d) ?? [];
+      if (!reasons.includes(p.reason)) reasons.push(p.reason);
+      out.set(d, reasons);
+    }
+  }
+  return out;
+}

@@ -13,6 +13,7 @@ import type { RunRecord } from '../publish/run-record.ts';
 import { latestByPart, type LedgerEvent } from '../schedule/ledger.ts';
 import { plan, type Decision } from '../schedule/plan.ts';
 import { openFailures } from '../status/status.ts';
+import { explainCodes, withoutMachinePaths } from '../status/failure-text.ts';
 
 export type { RunRecord };
 
@@ -145,7 +146,8 @@ export function refUrl(network: Network, ref: SentRef | undefined): string | und
  */
 export function statusOf(d: Decision): { status: PostStatus; reason?: string; action?: string } {
   const partly = d.sent.length && d.kind !== 'sent' ? `${d.sent.length} of ${d.partsTotal} parts sent; ` : '';
-  const why = (s: PostStatus, reason?: string) => ({ status: s, ...(reason || partly ? { reason: `${partly}${reason ?? ''}`.replace(/; $/, '') } : {}), ...(d.action ? { action: d.action } : {}) });
+  // Reasons quote the publisher's errors: shown without machine paths and with every code explained.
+  const why = (s: PostStatus, reason?: string) => ({ status: s, ...(reason || partly ? { reason: explainCodes(withoutMachinePaths(`${partly}${reason ?? ''}`.replace(/; $/, ''))) } : {}), ...(d.action ? { action: withoutMachinePaths(d.action) } : {}) });
   switch (d.kind) {
     case 'sent': return { status: 'sent' };
     case 'missed': return why('missed', d.reason);
@@ -178,7 +180,9 @@ function networkStatus(post: Post, network: Network, decision: Decision | undefi
 function withFailures(ns: NetworkStatus, open: readonly OpenFailure[]): NetworkStatus {
   if (!open.length || ns.status === 'failed' || ns.status === 'unknown') return ns;
   const f = open.find((o) => o.state === 'failed') ?? open[0]!;
-  const what = f.state === 'failed' ? `part ${f.part + 1} failed: ${f.error ?? 'no detail'}` : `part ${f.part + 1}: the outcome of a send is unknown`;
+  // The publisher's words, as the site shows them: no machine paths, every code explained.
+  const error = f.error ? explainCodes(withoutMachinePaths(f.error)) : 'no detail';
+  const what = f.state === 'failed' ? `part ${f.part + 1} failed: ${error}` : `part ${f.part + 1}: the outcome of a send is unknown`;
   return { ...ns, status: f.state, reason: ns.reason ? `${what}; also ${ns.status}: ${ns.reason}` : what, ...(f.action ? { action: f.action } : {}) };
 }
 

@@ -26,7 +26,16 @@ export interface RepoLinks {
   openFreezeIssues: string;
   /** One issue. */
   issue: (n: number) => string;
+  /** The publisher workflow's page (Run workflow retries a failed send). */
+  publishWorkflow: string;
+  /** A file of the default branch in GitHub's web view. */
+  file: (path: string) => string;
+  /** GitHub's new-file editor in `dir`, prefilled: `…/new/<branch>/<dir>?filename=…&value=…`. */
+  newFile: (dir: string, filename: string, value: string) => string;
 }
+
+/** The branch posts are merged into (GitHub's default; the site has no setting for another yet). */
+export const DEFAULT_BRANCH = 'main';
 
 /** `https://github.com/owner/repo` from the build's parameter, else from `repository:` in the config. */
 export function repoWebUrl(fromEnv: string | undefined, fromConfig: string | undefined): string | undefined {
@@ -35,7 +44,7 @@ export function repoWebUrl(fromEnv: string | undefined, fromConfig: string | und
   return undefined;
 }
 
-export function repoLinks(repoUrl: string): RepoLinks {
+export function repoLinks(repoUrl: string, branch = DEFAULT_BRANCH): RepoLinks {
   return {
     repoUrl,
     freezeIssue: `${repoUrl}/issues/new?template=freeze.yml`,
@@ -43,5 +52,8 @@ export function repoLinks(repoUrl: string): RepoLinks {
     holdingWorkflow: `${repoUrl}/actions/workflows/holding.yml`,
     openFreezeIssues: `${repoUrl}/issues?q=${encodeURIComponent('is:issue is:open label:freeze')}`,
     issue: (n) => `${repoUrl}/issues/${n}`,
+    publishWorkflow: `${repoUrl}/actions/workflows/publish.yml`,
+    file: (path) => `${repoUrl}/blob/${branch}/${path.split('/').map(encodeURIComponent).join('/')}`,
+    newFile: (dir, filename, value) => `${repoUrl}/new/${branch}/${dir}?${new URLSearchParams({ filename, value }).toString()}`,
   };
 }

@@ -25,7 +25,8 @@ export const SENT_URLS = { bluesky: 'https://bsky.app/profile/bakery.example/pos
 /** Part 1 of the queued post: 30 characters of text, then a URL Mastodon counts as 23. */
 export const QUEUED_PART1 = 'Rhubarb tart is back on Friday https://example.com/menu/spring/rhubarb-tart-and-other-seasonal-bakes';
 export const FREEZE: Freeze = { id: 'f-20270310T0930Z', reason: 'Flooding in the old town: pause all posts', by: 'anna', since: '2027-03-10T09:30:00Z', terms: [], tags: [], source: 'cli' };
-export const FAILURE = { error: 'HTTP 401: the access token is invalid', action: 'Rotate MASTODON_TOKEN (see the credentials register), then re-run the publisher.' };
+/** As a runner writes it: a code and a path of the publish machine, neither of which a person should see raw. */
+export const FAILURE = { error: 'HTTP 401: the access token is invalid (read from /home/runner/work/social/social/.copydesk/credentials.json)', action: 'Rotate MASTODON_TOKEN (see the credentials register), then re-run the publisher.' };
 /** A value planted in the build's environment: it must never appear in the built site. */
 export const PLANTED_SECRET = 'do-not-leak-5f7c2b19e8';
 
@@ -118,6 +119,21 @@ channels: [bluesky]
 An idea for later.
 `,
 };
+
+/** A busy day (Tuesday 16 March 2027): twelve posts an hour apart, on Bluesky, Mastodon or both. */
+export const BUSY_DAY = '2027-03-16';
+export const BUSY_COUNT = 12;
+const BUSY_NETWORKS = ['[bluesky]', '[mastodon]', '[bluesky, mastodon]'];
+for (let i = 0; i < BUSY_COUNT; i++) {
+  const n = String(i + 1).padStart(2, '0');
+  POSTS[`posts/2027/03-busy-${n}.md`] = `---
+id: 2027-03-busy-${n}
+publish_at: "${BUSY_DAY} ${String(8 + i).padStart(2, '0')}:00"
+channels: ${BUSY_NETWORKS[i % 3]}
+---
+Busy day post ${n}: fresh rolls from the oven.
+`;
+}
 
 const SEARCH_PAGE = `---
 title: ${SEARCH_PAGE_TITLE}
