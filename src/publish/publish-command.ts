@@ -129,6 +129,8 @@ export const publishCommand: Command = async (args, ctx) => {
       try {
         idle = (await writeRunRecords(store, report, await readLastRecords(store))) === 'idle';
         if (idle) out('idle run: nothing new to record (the state branch is unchanged)\n');
+        // The workflow rebuilds the site only after a run that recorded something (publish.yml).
+        if (ctx.env.GITHUB_OUTPUT) await appendFile(ctx.env.GITHUB_OUTPUT, `recorded=${idle ? 'false' : 'true'}\n`);
       } catch (e) {
         err(`could not write the run record: ${(e as Error).message}\n`);
       }
