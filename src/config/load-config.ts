@@ -102,7 +102,8 @@ export function parseConfig(text: string, file = CONFIG_FILE): ConfigResult {
   }
   const pub = r.map(v, 'publish', [], 'config');
   if (pub) {
-    r.unknownKeys(pub, ['max_lateness_minutes', 'max_per_run', 'state_branch'], ['publish'], 'config');
+    r.unknownKeys(pub, ['max_lateness_minutes', 'max_per_run', 'state_branch', 'cadence'], ['publish'], 'config');
+    config.publishCrons = r.stringList(pub, 'cadence', ['publish'], 'config') ?? config.publishCrons;
     config.maxLatenessMinutes = r.number(pub, 'max_lateness_minutes', ['publish'], 'config') ?? config.maxLatenessMinutes;
     config.maxPerRun = r.number(pub, 'max_per_run', ['publish'], 'config', 1) ?? config.maxPerRun;
     config.stateBranch = r.string(pub, 'state_branch', ['publish'], 'config') ?? config.stateBranch;
