@@ -29,6 +29,8 @@ export function runRecord(r: PublishReport): RunRecord {
   return { at: r.finishedAt, runId: r.runId, counts: { sent: r.sent, alreadySent: r.alreadySent, missed: r.missed, expired: r.expired, held: r.held, failed: r.failed } };
 }
 
+const STANDING: readonly (keyof RunCounts)[] = ['missed', 'expired', 'held', 'failed'];
+
 /** What the last records say, for deciding whether this run has anything new to record. */
 export interface LastRecords {
   /** `runs/last-run.json`, when readable. */
@@ -39,16 +41,19 @@ export interface LastRecords {
 
 /**
  * True when the run changes nothing a reader of the records would see: it completed, sent nothing,
- * recorded nothing new in the ledger (no newly missed or expired part, no new failure), its counts
- * are those of the last record, and that last recorded run completed too (so "stopped early" is
- * never left standing). Counts such as `missed` cover every post, not just this run's news.
+ * recorded nothing new in the ledger (no newly missed or expired part, no new failure), what still
+ * stands (held, failed, missed, expired) reads as in the last record, and that last recorded run
+ * completed too (so "stopped early" is never left standing). Counts such as `missed` cover every
+ * post, not just this run's news.
  */
 export function isIdleRun(r: PublishReport, last: LastRecords): boolean {
   const prev = last.lastRun;
   if (!r.completed || r.dryRun || !prev || last.lastSuccess?.runId !== prev.runId) return false;
   if (r.sent || r.newFailures || r.decisions.some((d) => d.recordedNow || d.sentThisRun?.length)) return false;
+  // What still stands (held, failed, missed, expired) must read the same; `sent` and `alreadySent`
+  // move from one to the other after a send, which the last record already told.
   const now = runRecord(r).counts;
-  return (Object.keys(now) as (keyof RunCounts)[]).every((k) => (prev.counts?.[k] ?? 0) === now[k]);
+  return STANDING.every((k) => (prev.counts?.[k] ?? 0) === now[k]);
 }
 
 export async function readLastRecords(store: StateStore): Promise<LastRecords> {
