@@ -9,12 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { scheduleRule } from '../../src/check/rules/schedule.ts';
 import { defaultConfig } from '../../src/config/config.ts';
+import type { Diagnostic } from '../../src/diagnostic/diagnostic.ts';
 import { configOf, postFrom, REPO } from './helpers.ts';
 
 const config = { ...defaultConfig(), timezone: 'Europe/Warsaw' };
 const NOW = Date.parse('2027-01-01T00:00:00Z');
 const findings = (publishAt: string, c = config) =>
-  scheduleRule(postFrom('Fresh rye today.', { publish_at: `"${publishAt}"`, channels: '[mastodon]' }, c), { config: c, now: NOW, root: '/repo', changed: true, allPosts: [] }) as ReturnType<typeof scheduleRule> & unknown[];
+  scheduleRule(postFrom('Fresh rye today.', { publish_at: `"${publishAt}"`, channels: '[mastodon]' }, c), { config: c, now: NOW, root: '/repo', changed: true, allPosts: [] }) as Diagnostic[];
 
 describe('schedule: the publisher cadence', () => {
   it('inside the publishing hours: no finding (summer and winter time)', () => {
