@@ -77,7 +77,8 @@ async function idleSample(day: number): Promise<number> {
     await rm(fresh, { recursive: true, force: true });
   }
   if (tip() !== before) throw new Error(`an idle tick on day ${day} wrote to the state branch`);
-  return median(times);
+  // The fastest of 5: on a shared machine the others measure the neighbours' load, not the tick.
+  return Math.min(...times);
 }
 
 let failed = false;
@@ -108,8 +109,8 @@ try {
   const ratio = last / first;
   console.log(`a year of ticks: ${DAYS} days, ${postTimes.length} posts sent (${(yearMs / 1000).toFixed(0)} s), ${ticksPerYear.toLocaleString('en')} ticks on the default cadence`);
   const stateKb = Number(git(remote, 'count-objects', '-v').split('\n').find((l) => l.startsWith('size-pack'))?.split(' ')[1] ?? 0) + Number(git(remote, 'count-objects', '-v').split('\n').find((l) => l.startsWith('size:'))?.split(' ')[1] ?? 0);
-  console.log(`  idle tick from a fresh shallow clone (clone + fetch of the state branch + run), day 1:   ${first.toFixed(0)} ms (median of 5)`);
-  console.log(`  idle tick from a fresh shallow clone, day ${DAYS}: ${last.toFixed(0)} ms (median of 5): ${ratio.toFixed(2)}× (goal ≤ 1.5×): ${ratio <= 1.5 ? 'met' : 'MISSED'}`);
+  console.log(`  idle tick from a fresh shallow clone (clone + fetch of the state branch + run), day 1:   ${first.toFixed(0)} ms (fastest of 5)`);
+  console.log(`  idle tick from a fresh shallow clone, day ${DAYS}: ${last.toFixed(0)} ms (fastest of 5): ${ratio.toFixed(2)}× (goal ≤ 1.5×): ${ratio <= 1.5 ? 'met' : 'MISSED'}`);
   console.log(`  remote repository after the year: ${stateKb.toLocaleString('en')} KiB`);
   console.log(`  sending tick: day 1 ${sendTimes.slice(0, 2).map((x) => x.toFixed(0)).join(', ')} ms; day ${DAYS} ${sendTimes.slice(-2).map((x) => x.toFixed(0)).join(', ')} ms`);
   console.log(`  state branch: ${commits.toLocaleString('en')} commits after a year (${(commits / postTimes.length).toFixed(1)} per post sent; a commit per tick would be ${ticksPerYear.toLocaleString('en')}); idle ticks wrote nothing: met`);
