@@ -7,6 +7,7 @@ import { parseYamlWithPositions } from '../diagnostic/yaml-source.ts';
 import type { Network } from '../publish/channel.ts';
 import { isValidZone, parseInstant } from '../post/time.ts';
 import { CONFIG_FILE, defaultConfig, NETWORKS, type Config } from './config.ts';
+import { parseCron } from '../schedule/cron.ts';
 
 export type ConfigResult = { ok: true; config: Config; problems: Diagnostic[] } | { ok: false; problems: Diagnostic[] };
 
@@ -104,6 +105,10 @@ export function parseConfig(text: string, file = CONFIG_FILE): ConfigResult {
   if (pub) {
     r.unknownKeys(pub, ['max_lateness_minutes', 'max_per_run', 'state_branch', 'cadence'], ['publish'], 'config');
     config.publishCrons = r.stringList(pub, 'cadence', ['publish'], 'config') ?? config.publishCrons;
+    for (const [i, line] of config.publishCrons.entries()) {
+      const c = parseCron(line);
+      if (!c.ok) r.error(['publish', 'cadence', i], 'config', `\`publish.cadence\`: ${c.error}`, "Copy the cron lines of .github/workflows/publish.yml, e.g. ['7,37 5-20 * * *'].");
+    }
     config.maxLatenessMinutes = r.number(pub, 'max_lateness_minutes', ['publish'], 'config') ?? config.maxLatenessMinutes;
     config.maxPerRun = r.number(pub, 'max_per_run', ['publish'], 'config', 1) ?? config.maxPerRun;
     config.stateBranch = r.string(pub, 'state_branch', ['publish'], 'config') ?? config.stateBranch;

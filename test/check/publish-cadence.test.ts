@@ -3,12 +3,14 @@
  * post the cadence cannot reach within the lateness limit is an error, one that waits over an hour
  * is a warning saying when it goes out. And this repository's config matches its workflow.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { scheduleRule } from '../../src/check/rules/schedule.ts';
 import { defaultConfig } from '../../src/config/config.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
 import type { Diagnostic } from '../../src/diagnostic/diagnostic.ts';
 import { configOf, postFrom, REPO } from './helpers.ts';
 
@@ -45,5 +47,17 @@ describe('schedule: the publisher cadence', () => {
   it("this repository's publish.cadence is the cron of its publish workflow", async () => {
     const wf = parse(await readFile(join(REPO, '.github/workflows/publish.yml'), 'utf8')) as { on: { schedule: { cron: string }[] } };
     expect((await configOf(REPO)).publishCrons).toEqual(wf.on.schedule.map((s) => s.cron));
+  });
+
+  it('a bad cadence line in the config names the line, the field and the fix', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'copydesk-cadence-'));
+    try {
+      await writeFile(join(dir, 'copydesk.config.yaml'), "timezone: Europe/Warsaw\npublish:\n  cadence: ['7 5-20 * *']\n");
+      const r = await loadConfig(dir);
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.problems[0]).toMatchObject({ line: 3, message: expect.stringContaining('`publish.cadence`: "7 5-20 * *" has 4 fields'), fix: expect.stringContaining('.github/workflows/publish.yml') });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
