@@ -7,7 +7,8 @@
  *   3. build the playbook site at that time (the post shows as sent) and serve it on localhost.
  *
  * Options: `--at <ISO time>` the simulated time (default: 5 minutes after the first post's time);
- * `--no-serve` stop after the build; `--keep` keep the demo folder (its path is printed).
+ * `--no-serve` stop after the build; `--keep` keep the demo folder (its path is printed);
+ * `--out-dir <folder>` build the site there instead of dist/ (tests).
  * This is an entry point: it reads the clock and the environment, and hands the simulated time to
  * the commands as COPYDESK_NOW (scripts/copydesk.ts, astro.config.mjs).
  */
@@ -27,6 +28,7 @@ const args = process.argv.slice(2);
 const serve = !args.includes('--no-serve');
 const keep = args.includes('--keep');
 const atArg = args.includes('--at') ? args[args.indexOf('--at') + 1] : undefined;
+const outDir = args.includes('--out-dir') ? args[args.indexOf('--out-dir') + 1]! : join(root, 'dist');
 const cli = join(root, 'scripts', 'copydesk.ts');
 const astro = join(root, 'node_modules', 'astro', 'bin', 'astro.mjs');
 
@@ -72,7 +74,7 @@ const outbox = join(demo, OUTBOX_DIR);
 const sent = existsSync(outbox) ? (await Promise.all((await readdir(outbox)).map(async (n) => (await readdir(join(outbox, n))).map((f) => `${OUTBOX_DIR}/${n}/${f}`)))).flat() : [];
 process.stdout.write(sent.length ? `\nIn the demo's outbox (${outbox}):\n${sent.map((f) => `  ${f}`).join('\n')}\n` : '\nNothing was due at the simulated time (try `npm start -- --at <time of a post>`).\n');
 
-const built = existsSync(astro) ? await run(`DEMO · playbook site at ${when}`, [astro, 'build'], demoEnv) : -1;
+const built = existsSync(astro) ? await run(`DEMO · playbook site at ${when}`, [astro, 'build', '--outDir', outDir], demoEnv) : -1;
 if (!keep) await rm(demo, { recursive: true, force: true });
 if (built === -1) {
   process.stderr.write('\nThe site stack is not installed (it comes with `npm ci`, and is left out by `npm ci --omit=dev`): run `npm ci`.\n');
@@ -86,6 +88,6 @@ if (checked !== 0) process.stdout.write('\nSome posts have errors (see `copydesk
 if (published !== 0) process.stdout.write('\nThe publisher reported a problem (see above).\n');
 if (serve) {
   const port = Number(process.env.PORT ?? 4321);
-  const server = await serveStatic(join(root, 'dist'), { host: '127.0.0.1', port });
+  const server = await serveStatic(outDir, { host: '127.0.0.1', port });
   process.stdout.write(`\nServing the DEMO site (simulated time ${when}) on ${server.url} — see Status and Calendar for the sent post. Ctrl+C to stop.\n`);
 } else process.exitCode = checked || published;
