@@ -1,6 +1,7 @@
-import { defineConfig } from 'vitest/config';
-
-export default defineConfig({
+// A plain object, not `defineConfig` from 'vitest/config': vitest lives in test/node_modules (the
+// test tooling is its own package, test/package.json), so this file at the root imports nothing.
+// https://vitest.dev/config/
+export default {
   test: {
     include: ['test/**/*.test.ts'],
     // Real servers (Bluesky PDS, git remotes, Chromium) start in some suites: give them room.
@@ -8,4 +9,4 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
   },
-});
+};

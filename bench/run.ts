@@ -2,10 +2,13 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureTestTooling } from '../scripts/test-tooling.ts';
 
 const dir = import.meta.dirname;
 const only = process.argv.slice(2);
 const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
+// The check bench compares against alex, which comes with the test tooling.
+if (!ensureTestTooling()) process.exit(1);
 let failures = 0;
 for (const f of files) {
   console.log(`\n=== ${f} ===`);

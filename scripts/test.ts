@@ -1,15 +1,23 @@
 /**
  * `npm test`: every test the project has (vitest), then one plain summary line that CI reads:
  * `tests: N passed, N failed` (vitest's own summary is not in a form CI recognises).
+ *
+ * The test tooling (test/package.json) is installed first when missing (scripts/test-tooling.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureTestTooling, TEST_PACKAGE } from './test-tooling.ts';
+
+if (!ensureTestTooling()) {
+  console.log('\ntests: 0 passed, 1 failed');
+  process.exit(1);
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'copydesk-test-'));
 const report = join(dir, 'vitest.json');
-const bin = join(import.meta.dirname, '..', 'node_modules', 'vitest', 'vitest.mjs');
+const bin = join(TEST_PACKAGE, 'node_modules', 'vitest', 'vitest.mjs');
 const run = spawnSync(process.execPath, [bin, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },

@@ -80,6 +80,12 @@ export interface Config {
   maxLatenessMinutes: number;
   /** At most this many posts per network in one publisher run, so a backlog never fires as a burst. */
   maxPerRun: number;
+  /**
+   * When the publisher runs: the cron lines of `.github/workflows/publish.yml` (UTC), repeated here
+   * so the check can tell when a post will really go out (a test keeps the two equal for this
+   * repository). Default: twice an hour, 05:00–20:59 UTC (README "Actions minutes").
+   */
+  publishCrons: string[];
   /** Branch that holds the ledger and the freeze state (written only by the publisher). */
   stateBranch: string;
   /** Periods when nothing goes out. */
@@ -189,6 +195,7 @@ export function defaultConfig(): Config {
     watchlist: [],
     minSpacingMinutes: 0,
     maxLatenessMinutes: 120,
+    publishCrons: ['7,37 5-20 * * *'],
     maxPerRun: 5,
     stateBranch: 'copydesk-state',
     quietPeriods: [],

@@ -7,6 +7,7 @@ import { readPostFile } from '../post/read-post-file.ts';
 import { isValidZone, parseInstant } from '../post/time.ts';
 import { CONFIG_FILE, defaultConfig, NETWORKS, type Config } from './config.ts';
 import { readTeam } from './read-team.ts';
+import { parseCron } from '../schedule/cron.ts';
 
 export type ConfigResult = { ok: true; config: Config; problems: Diagnostic[] } | { ok: false; problems: Diagnostic[] };
 
@@ -116,7 +117,12 @@ export function parseConfig(text: string, file = CONFIG_FILE): ConfigResult {
   }
   const pub = r.map(v, 'publish', [], 'config');
   if (pub) {
-    r.unknownKeys(pub, ['max_lateness_minutes', 'max_per_run', 'state_branch'], ['publish'], 'config');
+    r.unknownKeys(pub, ['max_lateness_minutes', 'max_per_run', 'state_branch', 'cadence'], ['publish'], 'config');
+    config.publishCrons = r.stringList(pub, 'cadence', ['publish'], 'config') ?? config.publishCrons;
+    for (const [i, line] of config.publishCrons.entries()) {
+      const c = parseCron(line);
+      if (!c.ok) r.error(['publish', 'cadence', i], 'config', `\`publish.cadence\`: ${c.error}`, "Copy the cron lines of .github/workflows/publish.yml, e.g. ['7,37 5-20 * * *'].");
+    }
     config.maxLatenessMinutes = r.number(pub, 'max_lateness_minutes', ['publish'], 'config') ?? config.maxLatenessMinutes;
     config.maxPerRun = r.number(pub, 'max_per_run', ['publish'], 'config', 1) ?? config.maxPerRun;
     config.stateBranch = r.string(pub, 'state_branch', ['publish'], 'config') ?? config.stateBranch;

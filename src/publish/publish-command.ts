@@ -1,6 +1,6 @@
 /**
  * `copydesk publish [--dry-run] [--retry <post id>]`: the scheduled publisher's entry point (the
- * publish workflow runs it every 5 minutes). Wires the environment to `publish()`: which channel per
+ * publish workflow runs it on each tick). Wires the environment to `publish()`: which channel per
  * network, the second-reader gate, the state store; then writes the run records, the job summary
  * and the failures issue. Everything printed passes through the secret redactor.
  */
@@ -21,7 +21,7 @@ import { publish, type ApprovalVerdict } from './publisher.ts';
 import { createRedactor, secretValues } from './redact.ts';
 import { createSecretSink } from './secret-sink.ts';
 import { clearFailures } from './retry.ts';
-import { writeRunRecords } from './run-record.ts';
+import { readLastRecords, writeRunRecords } from './run-record.ts';
 import { syncStateRewrittenIssue } from './state-rewritten-issue.ts';
 
 const HELP = `Usage: copydesk publish [--dry-run] [--retry <post id>]
@@ -140,9 +140,15 @@ export const publishCommand: Command = async (args, ctx) => {
       err(`copydesk publish: ${report.error}\nNext step: ${report.stateRewritten.action}\n`);
       const issue = dryRun ? undefined : await syncStateRewrittenIssue(report, ctx.env);
       if (issue) out(redact(`${issue}\n`));
-    } else if (!dryRun) {
+    }
+    // An idle run writes nothing and asks GitHub nothing (src/publish/run-record.ts says why).
+    let idle = false;
+    if (!report.stateRewritten && !dryRun) {
       try {
-        await writeRunRecords(store, report);
+        idle = (await writeRunRecords(store, report, await readLastRecords(store))) === 'idle';
+        if (idle) out('idle run: nothing new to record (the state branch is unchanged)\n');
+        // The workflow rebuilds the site only after a run that recorded something (publish.yml).
+        if (ctx.env.GITHUB_OUTPUT) await appendFile(ctx.env.GITHUB_OUTPUT, `recorded=${idle ? 'false' : 'true'}\n`);
       } catch (e) {
         err(`could not write the run record: ${(e as Error).message}\n`);
       }
@@ -154,7 +160,8 @@ export const publishCommand: Command = async (args, ctx) => {
         err(`could not write the job summary: ${(e as Error).message}\n`);
       }
     }
-    if (!dryRun) {
+    // Idle also means the last record had no failure, so the failures issue was closed then.
+    if (!dryRun && !idle) {
       const issue = await syncFailuresIssue(report, ctx.env, config.timezone, redact);
       if (issue) out(redact(`${issue}\n`));
     }

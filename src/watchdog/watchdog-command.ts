@@ -1,6 +1,7 @@
 /**
- * `copydesk watchdog`: hourly, from its own workflow. Reads `runs/last-success.json` (read-only)
- * and the publish workflow's state, then opens or updates one issue (marker `copydesk:watchdog`,
+ * `copydesk watchdog`: daily, from its own workflow. Its heartbeat is the newer of the publish
+ * workflow's last successful run (GitHub's runs API: idle publisher runs write nothing) and
+ * `runs/last-success.json` (read-only); with the workflow's state it then opens or updates one issue (marker `copydesk:watchdog`,
  * label `copydesk-watchdog`) while something is wrong, and closes it when all is well.
  * Exit code: 0 healthy, 1 unhealthy (the issue says why), 2 cannot check.
  */
@@ -12,6 +13,7 @@ import { loadRepo } from '../post/load-repo.ts';
 import { openCrisisStore } from '../state/open-crisis-store.ts';
 import { LAST_SUCCESS, readRunRecord, runUrl } from '../status/run-record.ts';
 import { DEFAULT_MAX_AGE_MINUTES, judge, WATCHDOG_LABEL, WATCHDOG_MARKER } from './watchdog.ts';
+import { newerHeartbeat, readLastSuccessfulRun } from './last-success-run.ts';
 import { readWorkflowState, type WorkflowState } from './workflow-state.ts';
 
 const HELP = `Usage: copydesk watchdog [--max-age-minutes 60] [--workflow publish.yml] [--dry-run]
@@ -44,11 +46,17 @@ export const watchdogCommand: Command = async (args, ctx) => {
   }
   const [lastSuccess, freezes] = await Promise.all([readRunRecord(store, LAST_SUCCESS), readFreezes(store)]);
   let workflow: WorkflowState | undefined;
-  if (gh.ok) workflow = await readWorkflowState(gh.octokit, gh.owner, gh.repo, workflowFile);
+  let heartbeat = lastSuccess;
+  if (gh.ok) {
+    const [state, run] = await Promise.all([readWorkflowState(gh.octokit, gh.owner, gh.repo, workflowFile), readLastSuccessfulRun(gh.octokit, gh.owner, gh.repo, workflowFile)]);
+    workflow = state;
+    if (run.status === 'error') ctx.err(`copydesk watchdog: ${run.error} (the watchdog needs \`permissions: actions: read\`); using ${LAST_SUCCESS} alone\n`);
+    else heartbeat = newerHeartbeat(run, lastSuccess);
+  }
 
   const server = (ctx.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
   const verdict = judge({
-    now: ctx.now.getTime(), zone: repo.config.timezone, lastSuccess, workflow, workflowFile, maxAgeMinutes: maxAge, freezes,
+    now: ctx.now.getTime(), zone: repo.config.timezone, lastSuccess: heartbeat, workflow, workflowFile, maxAgeMinutes: maxAge, freezes,
     runLink: (id) => runUrl(id, { server, repository: ctx.env.GITHUB_REPOSITORY }),
     ...(gh.ok ? { workflowLink: `${server}/${gh.owner}/${gh.repo}/actions/workflows/${workflowFile}` } : {}),
   });

@@ -11,7 +11,7 @@ import type { WorkflowState } from './workflow-state.ts';
 /** Marker and label of the one watchdog issue (architecture contract). */
 export const WATCHDOG_MARKER = 'watchdog';
 export const WATCHDOG_LABEL = 'copydesk-watchdog';
-/** Default tolerance: the publisher runs every few minutes, so an hour without success is an outage. */
+/** Default tolerance: the watchdog runs inside the publisher's tick window (twice an hour), so an hour without success is an outage. */
 export const DEFAULT_MAX_AGE_MINUTES = 60;
 
 export interface WatchdogInput {
@@ -19,7 +19,7 @@ export interface WatchdogInput {
   now: number;
   /** Team time zone for display. */
   zone: string;
-  /** `runs/last-success.json` from the state store. */
+  /** The last successful run: the newer of GitHub's run list and `runs/last-success.json`. */
   lastSuccess: RunRecordResult;
   /** The publish workflow's state on GitHub (undefined when not asked, e.g. no token locally). */
   workflow?: WorkflowState;
@@ -68,7 +68,7 @@ export function judge(w: WatchdogInput): WatchdogVerdict {
   if (ls.status === 'missing') {
     problems.push({
       code: 'never',
-      text: `The publisher has never recorded a successful run (\`${LAST_SUCCESS}\` is missing from the state branch).`,
+      text: `The publisher has never recorded a successful run (GitHub lists no successful run of \`${w.workflowFile}\`, and \`${LAST_SUCCESS}\` is missing from the state branch).`,
       action: `Open ${actions}: check that the workflow has run and why its runs fail. A new repository needs its secrets and the \`publish\` environment (copydesk setup github).`,
     });
   } else if (ls.status === 'unreadable') {
@@ -124,7 +124,7 @@ export function judge(w: WatchdogInput): WatchdogVerdict {
     ...problems.flatMap((p) => [`- **${p.text}**`, `  ${p.action}`]),
     ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : []),
     '',
-    `Checked ${fmtInZone(w.now, w.zone)}. This issue is updated every hour while the problem lasts and closed by the watchdog when runs succeed again.`,
+    `Checked ${fmtInZone(w.now, w.zone)}. This issue is updated on every watchdog run (daily) while the problem lasts and closed by the watchdog when runs succeed again.`,
   ].join('\n');
   return { healthy: false, problems, title, body, notes };
 }

@@ -6,6 +6,10 @@
  * - GET /repos/{o}/{r}/actions/workflows/{workflow_id} (id or file name) → the workflow, with
  *   `state` one of active | deleted | disabled_fork | disabled_inactivity | disabled_manually; 404
  *   for an unknown workflow. https://docs.github.com/rest/actions/workflows#get-a-workflow
+ * - GET /repos/{o}/{r}/actions/workflows/{workflow_id}/runs?status=&per_page=&exclude_pull_requests=
+ *   → `{total_count, workflow_runs}` newest first; `status` filters by status or conclusion
+ *   (`success` is a conclusion of a `completed` run). Any other query parameter is a violation.
+ *   https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow
  * - GET /repos/{o}/{r}/collaborators/{username}/permission → `{permission, role_name, user}`;
  *   404 for an account that is not a collaborator.
  *   https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user
@@ -34,6 +38,8 @@ export class GitHubWorkflowsFake {
   baseUrl = '';
   /** Workflow file name → state. */
   readonly workflows = new Map<string, WorkflowStateName>([['publish.yml', 'active']]);
+  /** Workflow file name → its runs (any order; answered newest first by `created_at`). */
+  readonly runs = new Map<string, FakeRun[]>();
   /** Login → role (admin, maintain, write, triage, read). Anyone else is not a collaborator. */
   readonly roles = new Map<string, string>();
   /** Problems with requests copydesk made (tests assert it stays empty). */
@@ -81,7 +87,8 @@ export class GitHubWorkflowsFake {
       this.violations.push(`${method} ${path}: unknown repository`);
       return send(404, { message: 'Not Found', documentation_url: DOCS });
     }
-    if (method !== 'GET' || (segs[4] === 'workflows' && segs.length !== 6) || (segs[3] === 'collaborators' && segs.length !== 6)) {
+    const runsList = segs[3] === 'actions' && segs.length === 7 && segs[6] === 'runs';
+    if (method !== 'GET' || (segs[4] === 'workflows' && segs.length !== 6 && !runsList) || (segs[3] === 'collaborators' && segs.length !== 6)) {
       this.violations.push(`${method} ${path}: not a request copydesk should make`);
       return send(500, { message: 'Unexpected request (github-workflows-fake)' });
     }
@@ -89,6 +96,24 @@ export class GitHubWorkflowsFake {
       const id = segs[5]!;
       const file = [...this.workflows.keys()].find((f) => f === id || String(workflowId(f)) === id);
       if (!file) return send(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
+      if (runsList) {
+        const known = new Set(['status', 'per_page', 'page', 'exclude_pull_requests', 'branch', 'event']);
+        for (const k of url.searchParams.keys()) if (!known.has(k)) this.violations.push(`${method} ${path}: unknown query parameter ${k}`);
+        const status = url.searchParams.get('status');
+        const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
+        const all = [...(this.runs.get(file) ?? [])]
+          .filter((r) => !status || r.status === status || r.conclusion === status)
+          .sort((a, b) => b.created_at.localeCompare(a.created_at));
+        const base = `https://github.com/${this.opts.owner}/${this.opts.repo}`;
+        return send(200, {
+          total_count: all.length,
+          workflow_runs: all.slice(0, perPage).map((r) => ({
+            id: r.id, name: file.replace(/\.ya?ml$/, ''), event: 'schedule', status: r.status, conclusion: r.conclusion, workflow_id: workflowId(file),
+            run_attempt: r.run_attempt ?? 1, created_at: r.created_at, run_started_at: r.created_at, updated_at: r.updated_at,
+            html_url: `${base}/actions/runs/${r.id}`, head_branch: 'main', path: `.github/workflows/${file}`,
+          })),
+        });
+      }
       const base = `https://github.com/${this.opts.owner}/${this.opts.repo}`;
       return send(200, {
         id: workflowId(file), node_id: `W_${workflowId(file)}`, name: file.replace(/\.ya?ml$/, ''), path: `.github/workflows/${file}`,
@@ -115,6 +140,17 @@ export class GitHubWorkflowsFake {
     });
     req.pipe(up);
   }
+}
+
+/** One run as the runs list shows it (the fields copydesk reads). */
+export interface FakeRun {
+  id: number;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: 'success' | 'failure' | 'cancelled' | null;
+  /** ISO times. */
+  created_at: string;
+  updated_at: string;
+  run_attempt?: number;
 }
 
 function workflowId(file: string): number {

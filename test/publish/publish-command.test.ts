@@ -221,6 +221,40 @@ describe('copydesk publish (subprocess)', () => {
     expect(gh.violations).toEqual([]);
   });
 
+  test('an idle tick in Actions writes nothing to the state branch and asks GitHub nothing', async () => {
+    const gh = await startGitHubFake();
+    const f = await gitFixture(1);
+    cleanups.push(f.cleanup, () => gh.close());
+    const root = f.clones[0]!;
+    await repo(root);
+    await git(root, 'add', '-A');
+    await git(root, 'commit', '-q', '-m', 'posts');
+    const env = { GITHUB_ACTIONS: 'true', GITHUB_REF_NAME: 'main', GITHUB_REPOSITORY: 'acme/social', GITHUB_API_URL: gh.baseUrl, GITHUB_TOKEN: 'ghs_idleTickToken0000' };
+    const tip = () => git(f.remote, 'rev-parse', 'copydesk-state');
+
+    // The first tick has news (a missed post, two held parts): it records the run.
+    const first = await cli(root, ['publish'], { ...env, COPYDESK_NOW: '2027-03-15T08:07:00Z', GITHUB_RUN_ID: '5001' });
+    expect(first.code).toBe(0);
+    const recorded = await tip();
+    const requestsAfterFirst = gh.requests.length;
+
+    // The next ticks find nothing new: no commit, no API call.
+    for (const [i, now] of ['2027-03-15T08:37:00Z', '2027-03-15T09:07:00Z'].entries()) {
+      const idle = await cli(root, ['publish'], { ...env, COPYDESK_NOW: now, GITHUB_RUN_ID: String(5002 + i) });
+      expect(idle.code).toBe(0);
+      expect(idle.stdout).toContain('idle run: nothing new to record');
+    }
+    expect(await tip()).toBe(recorded);
+    expect(gh.requests.slice(requestsAfterFirst)).toEqual([]);
+    expect(JSON.parse(await git(f.remote, 'show', 'copydesk-state:runs/last-run.json'))).toMatchObject({ runId: '5001' });
+
+    // Something new (the held post's time passes the lateness limit: missed) is recorded again.
+    const later = await cli(root, ['publish'], { ...env, COPYDESK_NOW: '2027-03-15T12:07:00Z', GITHUB_RUN_ID: '5009' });
+    expect(later.code).toBe(0);
+    expect(await tip()).not.toBe(recorded);
+    expect(gh.violations).toEqual([]);
+  });
+
   test('bad arguments are one line and exit 2', async () => {
     const root = await tempDir('e2e-args');
     cleanups.push(() => rm(root, { recursive: true, force: true }));

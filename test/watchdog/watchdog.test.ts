@@ -76,7 +76,25 @@ describe('copydesk watchdog', () => {
   it('no run ever recorded: opens the issue saying so and what to check', async () => {
     const r = await watchdog('2027-03-15T07:30:00Z');
     expect(r.code).toBe(1);
-    expect(watchdogIssues()[0]!.body).toContain('The publisher has never recorded a successful run (`runs/last-success.json` is missing from the state branch).');
+    expect(watchdogIssues()[0]!.body).toContain('The publisher has never recorded a successful run (GitHub lists no successful run of `publish.yml`, and `runs/last-success.json` is missing from the state branch).');
+  });
+
+  it('idle publisher runs write nothing: the heartbeat is the newest successful run GitHub lists, not the stale record', async () => {
+    // The record is from yesterday's last send; every tick since was idle (and wrote nothing).
+    await lastSuccess('2027-03-14T12:00:00Z', '6000');
+    front.runs.set('publish.yml', [
+      { id: 7100, status: 'completed', conclusion: 'success', created_at: '2027-03-15T11:07:00Z', updated_at: '2027-03-15T11:08:10Z' },
+      { id: 7101, status: 'completed', conclusion: 'failure', created_at: '2027-03-15T11:37:00Z', updated_at: '2027-03-15T11:38:00Z' },
+    ]);
+    const healthy = await watchdog('2027-03-15T11:50:00Z');
+    expect(healthy.code).toBe(0);
+    expect(healthy.out).toContain('run [7100](https://github.com/acme/social/actions/runs/7100)');
+    expect(front.handled.map((h) => h.path)).toContain('/repos/acme/social/actions/workflows/publish.yml/runs');
+
+    // Runs keep failing: the last success (from GitHub) ages past the limit.
+    const stale = await watchdog('2027-03-15T12:30:00Z');
+    expect(stale.code).toBe(1);
+    expect(watchdogIssues()[0]!.body).toContain('Last success: 2027-03-15 12:08 Europe/Warsaw (UTC+01:00) (1 h 22 min ago), run [7100]');
   });
 
   it('a fresh record with no open issue: healthy, nothing written', async () => {
