@@ -11,7 +11,7 @@
 import { cp, mkdir, mkdtemp, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium } from '../test/helpers/chromium.ts';
 import { recordEvents, type LedgerEvent } from '../src/schedule/ledger.ts';
 import { buildSite, serveStatic } from '../src/site/serve.ts';
 import { pageWeight } from '../test/helpers/script-weight.ts';
