@@ -5,6 +5,7 @@
  * parser has run, and must start fast.
  */
 
+import { locator } from '../diagnostic/locator.ts';
 /** Larger files are refused before parsing: a post is a few hundred characters. */
 export const MAX_POST_BYTES = 256 * 1024;
 /** Longest front-matter (characters): a post's fields, alt texts included, fit in a few KB. */
@@ -126,18 +127,8 @@ function deepestLine(source: string, from: number): { depth: number; offset: num
   return best;
 }
 
-/** Line lookup for many offsets of one text: one pass to find the newlines, then binary search. */
+/** Line lookup for many offsets of one text (the check's locator, line only). */
 export function lineIndex(source: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
+  const at = locator(source);
+  return (offset) => at(offset).line;
 }

@@ -15,7 +15,7 @@ export async function corpusPosts(): Promise<{ lang: 'en' | 'pl'; text: string }
 
 /**
  * A repository with the project's own copydesk.config.yaml (its defaults: `lang: en`) and one
- * post per corpus paragraph, two hours apart. Polish posts say `lang: pl` as a team would write
+ * post per corpus paragraph, six a day inside the publishing hours. Polish posts say `lang: pl` as a team would write
  * them, unless `polishLang` is false (then the detector must notice).
  */
 export async function corpusRepo(polishLang = true): Promise<{ root: string; files: Map<string, { lang: string; text: string }> }> {
@@ -26,7 +26,9 @@ export async function corpusRepo(polishLang = true): Promise<{ root: string; fil
   const posts = await corpusPosts();
   await Promise.all(posts.map(async (p, i) => {
     const file = `posts/c${String(i).padStart(3, '0')}.md`;
-    const at = new Date(Date.UTC(2027, 1, 1) + i * 2 * 3_600_000).toISOString().slice(0, 19) + 'Z';
+    // Six a day, two hours apart, at the publisher's runs (07:07 to 17:07 UTC): inside the publishing
+    // hours, so only the text can earn a warning.
+    const at = new Date(Date.UTC(2027, 1, 1 + Math.floor(i / 6), 7 + (i % 6) * 2, 7)).toISOString().slice(0, 19) + 'Z';
     files.set(file, p);
     await writeFile(join(root, file), `---\nid: corpus-${i}\npublish_at: "${at}"\nchannels: [bluesky, mastodon]\n${p.lang === 'pl' && polishLang ? 'lang: pl\n' : ''}---\n${p.text}\n`);
   }));

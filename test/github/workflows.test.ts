@@ -98,9 +98,11 @@ describe('check.yml', () => {
     const install = list.findIndex((s) => s.run?.startsWith('npm ci'));
     expect(decide).toBeGreaterThan(0);
     expect(install).toBeGreaterThan(decide);
-    expect(list[decide]!.run).toBe('node scripts/check-relevant.ts "origin/$BASE_REF"');
+    // HEAD^1: the merge commit's first parent is the base branch's tip (a depth-2 checkout).
+    expect(list[decide]!.run).toBe('node scripts/check-relevant.ts HEAD^1');
     expect(list[decide]!.if).toBeUndefined();
-    for (const s of list.slice(0, decide)) expect(s.run).toBeUndefined(); // only checkout and setup-node before it
+    // Before it: checkouts, setup-node and git only (no install, no PR code).
+    for (const s of list.slice(0, decide)) expect(s.run ?? '').not.toMatch(/\bnpm\b|\bnode\b|npx/);
     // Every step after the decision runs unless it said "false" (a missing answer runs the check).
     for (const s of list.slice(decide + 1)) expect(s.if).toMatch(/steps\.relevant\.outputs\.relevant != 'false'/);
     const script = await readFile(join(ROOT, 'scripts/check-relevant.ts'), 'utf8');

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { startGitHubFake } from '../fakes/github-fake.ts';
 import { startGitHubGitFake } from '../fakes/github-git-fake.ts';
 import { startMastodonFake } from '../fakes/mastodon-fake.ts';
-import { at, git, gitFixture, tempDir } from './publisher-helpers.ts';
+import { at, git, gitFixture, reviewedCheckout, tempDir } from './publisher-helpers.ts';
 
 const CLI = join(import.meta.dirname, '../../scripts/copydesk.ts');
 const SECRET = 'mstdn-e2e-SECRET-0a1b2c3d';
@@ -158,14 +158,8 @@ describe('copydesk publish (subprocess)', () => {
     // GitHub over a real git history (approvals), issues from gh.
     const hub = await startGitHubGitFake({ fallback: gh.baseUrl });
     cleanups.push(() => mastodon.close(), () => hub.close(), () => gh.close());
-    hub.roles.set('alice', 'write');
-    hub.roles.set('bob', 'write');
     const approved = '---\nid: approved\npublish_at: "2027-03-15 09:00"\nchannels: [mastodon]\n---\nReviewed and approved: rye today.\n';
-    await hub.directPush({ 'copydesk.config.yaml': `timezone: Europe/Warsaw\nchannels:\n  mastodon:\n    instance: ${mastodon.url}\n` }, 'owner');
-    const pr = await hub.openPull({ author: 'alice', files: { 'posts/approved.md': approved } });
-    hub.review(pr, 'bob', 'APPROVED');
-    await hub.mergePull(pr, 'merge', 'bob');
-    await hub.syncCheckout();
+    await reviewedCheckout(hub, mastodon.url, { 'posts/approved.md': approved });
     const root = hub.checkout;
     const f = { remote: hub.origin };
     // A second clone: whoever force-pushes the state branch.

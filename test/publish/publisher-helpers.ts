@@ -12,6 +12,7 @@ import type { Config } from '../../src/config/config.ts';
 import { defaultConfig } from '../../src/config/config.ts';
 import { parsePost } from '../../src/post/parse-post.ts';
 import type { Post } from '../../src/post/post.ts';
+import type { GitHubGitFake } from '../fakes/github-git-fake.ts';
 import type { Channel, FindResult, Network, OutgoingPart, SendResult } from '../../src/publish/channel.ts';
 
 const run = promisify(execFile);
@@ -138,4 +139,19 @@ export async function gitFixture(n: number): Promise<{ root: string; remote: str
     clones.push(c);
   }
   return { root, remote, clones, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/**
+ * The usual history of a team's repository on the git-backed GitHub fake: the config (Mastodon at
+ * `instance`) pushed by the owner, then `posts` through a pull request by alice, approved and
+ * merged by bob (both with write access); the checkout is brought up to date.
+ */
+export async function reviewedCheckout(hub: GitHubGitFake, instance: string, posts: Record<string, string>): Promise<void> {
+  hub.roles.set('alice', 'write');
+  hub.roles.set('bob', 'write');
+  await hub.directPush({ 'copydesk.config.yaml': `timezone: Europe/Warsaw\nchannels:\n  mastodon:\n    instance: ${instance}\n` }, 'owner');
+  const pr = await hub.openPull({ author: 'alice', files: posts });
+  hub.review(pr, 'bob', 'APPROVED');
+  await hub.mergePull(pr, 'merge', 'bob');
+  await hub.syncCheckout();
 }

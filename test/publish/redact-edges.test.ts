@@ -13,7 +13,7 @@ import { createRedactor, encodedForms } from '../../src/publish/redact.ts';
 import { startGitHubFake } from '../fakes/github-fake.ts';
 import { startGitHubGitFake } from '../fakes/github-git-fake.ts';
 import { startMastodonFake } from '../fakes/mastodon-fake.ts';
-import { at, git, gitFixture } from './publisher-helpers.ts';
+import { at, git, gitFixture, reviewedCheckout } from './publisher-helpers.ts';
 
 const CLI = join(import.meta.dirname, '../../scripts/copydesk.ts');
 const TOKEN = 'mstdn-hostile-SECRET-7f3e9a1c';
@@ -120,14 +120,8 @@ describe('every writer edge of a publish run', () => {
     // GitHub over a real git history (the approval is read from it), issues from gh.
     const hub = await startGitHubGitFake({ fallback: gh.baseUrl });
     cleanups.push(() => mastodon.close(), () => hub.close(), () => gh.close());
-    hub.roles.set('alice', 'write');
-    hub.roles.set('bob', 'write');
     const text = '---\nid: approved\npublish_at: "2027-03-15 09:00"\nchannels: [mastodon]\n---\nReviewed and approved: rye today.\n';
-    await hub.directPush({ 'copydesk.config.yaml': `timezone: Europe/Warsaw\nchannels:\n  mastodon:\n    instance: ${mastodon.url}\n` }, 'owner');
-    const pr = await hub.openPull({ author: 'alice', files: { 'posts/approved.md': text } });
-    hub.review(pr, 'bob', 'APPROVED');
-    await hub.mergePull(pr, 'merge', 'bob');
-    await hub.syncCheckout();
+    await reviewedCheckout(hub, mastodon.url, { 'posts/approved.md': text });
     const root = hub.checkout;
     const f = { remote: hub.origin };
 
