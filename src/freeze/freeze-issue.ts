@@ -49,39 +49,29 @@ export type SenderAccess =
   /** The lookup failed (5xx, 403, no answer): treated as "not shown to be on the team". */
   | { status: 'unknown'; /** What failed. */ error: string };
 
+/** A freeze as a team member's action on an issue sets it (for `freeze` and for `update`). */
+export interface IssueFreezeFields {
+  /** Issue number (the freeze id becomes `issue-<n>`). */
+  issue: number;
+  /** Why, from the form's Reason field (or the title when the body has none), as the issue read when a team member acted. */
+  reason: string;
+  /** Partial hold terms from the form. */
+  terms: string[];
+  /** Partial hold tags from the form. */
+  tags: string[];
+  /** The team member whose action made or changed the freeze (the sender; never a stranger who wrote the text). */
+  by: string;
+  /** Web address of the issue. */
+  url: string;
+}
+
 /** What the `issues` event makes copydesk do, once the sender's access is known. */
 export type IssueIntent =
-  | {
-      kind: 'freeze';
-      /** Issue number (the freeze id becomes `issue-<n>`). */
-      issue: number;
-      /** Why, from the form's Reason field (or the title when the body has none), as the issue read when a team member acted. */
-      reason: string;
-      /** Partial hold terms from the form. */
-      terms: string[];
-      /** Partial hold tags from the form. */
-      tags: string[];
-      /** The team member whose action made the freeze (the sender; never a stranger who wrote the text). */
-      by: string;
-      /** Web address of the issue. */
-      url: string;
-    }
+  /** Freeze from this issue. */
+  | ({ kind: 'freeze' } & IssueFreezeFields)
   | { kind: 'thaw'; /** Issue number. */ issue: number; /** The team member who closed it or removed the label. */ by: string; /** Web address. */ url: string }
-  | {
-      kind: 'update';
-      /** Issue number whose active freeze is replaced by one with the new text. */
-      issue: number;
-      /** New reason. */
-      reason: string;
-      /** New terms. */
-      terms: string[];
-      /** New tags. */
-      tags: string[];
-      /** The team member who edited the issue. */
-      by: string;
-      /** Web address. */
-      url: string;
-    }
+  /** Replace the issue's active freeze by one with the new text (a team member edited the issue). */
+  | ({ kind: 'update' } & IssueFreezeFields)
   /** The sender is not shown to have write access: nothing changes; `request` says what was asked. */
   | { kind: 'refuse'; /** What the event asked for. */ request: IssueRequest; /** Why: no access, or the lookup failed. */ access: Exclude<SenderAccess, { status: 'team' }> }
   /** Nothing to do (not a freeze issue, another label added…); `why` is printed. */
