@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Config } from '../config/config.ts';
-import type { Network } from '../publish/channel.ts';
+import type { Network } from '../post/network.ts';
 import type TwitterTextModule from 'twitter-text';
 
 type TwitterText = typeof TwitterTextModule;

@@ -11,7 +11,7 @@ import type { Freeze } from '../freeze/freeze-state.ts';
 import type { Diagnostic } from '../diagnostic/diagnostic.ts';
 import type { Post } from '../post/post.ts';
 import { fmtInZone, fmtIsoWithOffset, fmtRelative, zoneOffset } from '../post/time.ts';
-import type { Network } from '../publish/channel.ts';
+import type { Network } from '../post/network.ts';
 import { freezeLines } from './freeze-note.ts';
 import type { Accepted } from './ignores.ts';
 import { isOver, lengthFor, MEDIA_RULES, mimeOf } from './lengths.ts';

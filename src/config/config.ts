@@ -2,13 +2,12 @@
  * The repository's configuration, read from `copydesk.config.yaml` at the repository root.
  * Every field has a default, so a repository without the file still works.
  */
-import type { Network } from '../publish/channel.ts';
+import type { Network } from '../post/network.ts';
 import type { RosterEntry } from './team.ts';
 
 export const CONFIG_FILE = 'copydesk.config.yaml';
 
-/** Networks copydesk knows, in the order they are listed to users. */
-export const NETWORKS: readonly Network[] = ['bluesky', 'mastodon', 'x', 'linkedin'];
+export { NETWORKS } from '../post/network.ts';
 /** Networks copydesk can publish to today (x and linkedin are checked for length only). */
 export const PUBLISHABLE: readonly Network[] = ['bluesky', 'mastodon'];
 

@@ -2,7 +2,7 @@
 import { diag, type Diagnostic } from '../diagnostic/diagnostic.ts';
 import { FieldReader, isRecord } from '../diagnostic/fields.ts';
 import { parseYamlWithPositions } from '../diagnostic/yaml-source.ts';
-import type { Network } from '../publish/channel.ts';
+import type { Network } from '../post/network.ts';
 import { readPostFile } from '../post/read-post-file.ts';
 import { isValidZone, parseInstant } from '../post/time.ts';
 import { CONFIG_FILE, defaultConfig, NETWORKS, type Config } from './config.ts';

@@ -7,7 +7,7 @@
 import { PUBLISHABLE } from '../config/config.ts';
 import type { Post } from '../post/post.ts';
 import { fmtInZone } from '../post/time.ts';
-import type { Network } from '../publish/channel.ts';
+import type { Network } from '../post/network.ts';
 import { latestByPart, partKey, type LedgerEvent } from '../schedule/ledger.ts';
 import { freezeHolds } from './freeze-match.ts';
 import type { Freeze } from './freeze-state.ts';

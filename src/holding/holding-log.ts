@@ -4,7 +4,8 @@
  * statement go out once; this log is for people and the post-incident timeline.
  */
 import { parseJsonLines } from '../state/json-lines.ts';
-import type { Network, SentRef } from '../publish/channel.ts';
+import type { SentRef } from '../publish/channel.ts';
+import type { Network } from '../post/network.ts';
 import type { StateStore } from '../state/store.ts';
 
 export const HOLDING_LOG = 'holding-log.jsonl';

@@ -15,7 +15,8 @@
 import type { Config } from '../config/config.ts';
 import { PUBLISHABLE } from '../config/config.ts';
 import type { Post } from '../post/post.ts';
-import type { Channel, Network, SentRef } from '../publish/channel.ts';
+import type { Channel, SentRef } from '../publish/channel.ts';
+import type { Network } from '../post/network.ts';
 import { publish, type ApprovalVerdict, type ReportedDecision } from '../publish/publisher.ts';
 import { latestByPart, ledgerPath, parseLedgerFile, partKey, type LedgerEvent } from '../schedule/ledger.ts';
 import type { StateStore } from '../state/store.ts';

@@ -10,11 +10,11 @@
  */
 import { posix } from 'node:path';
 import type { Config } from '../config/config.ts';
-import { NETWORKS } from '../config/config.ts';
+import { NETWORKS } from './network.ts';
 import { diag, type Diagnostic } from '../diagnostic/diagnostic.ts';
 import { FieldReader, isRecord } from '../diagnostic/fields.ts';
 import { parseYamlWithPositions } from '../diagnostic/yaml-source.ts';
-import type { Network } from '../publish/channel.ts';
+import type { Network } from './network.ts';
 import { resolveMediaPath } from './media-file.ts';
 import { splitFrontMatter } from './front-matter.ts';
 import { lineIndex, MAX_FRONT_MATTER_CHARS, MAX_POST_BYTES, partLimits, partRanges } from './post-limits.ts';

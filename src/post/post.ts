@@ -3,7 +3,7 @@
  * type, produced by the one parser in `parse-post.ts`. Field names in the file are the user-facing
  * contract documented in `posts/README.md`.
  */
-import type { Network } from '../publish/channel.ts';
+import type { Network } from './network.ts';
 
 /** One image (or video) attached to the post. */
 export interface PostMedia {

@@ -4,8 +4,7 @@
  * freeze) lives in the publisher, so adding X or LinkedIn is one new file behind this interface.
  */
 
-/** The networks copydesk knows. Publishing exists for bluesky and mastodon; x and linkedin are checked for length only. */
-export type Network = 'bluesky' | 'mastodon' | 'x' | 'linkedin';
+import type { Network } from '../post/network.ts';
 
 /** What a network answered for a published part: enough to link to it and to reply to it. */
 export interface SentRef {

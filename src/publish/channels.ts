@@ -13,7 +13,8 @@ import type { CommandContext } from '../cli/context.ts';
 import type { Config } from '../config/config.ts';
 import { PUBLISHABLE } from '../config/config.ts';
 import { CREDENTIAL_SECRET } from '../schedule/plan.ts';
-import type { Channel, Network } from './channel.ts';
+import type { Channel } from './channel.ts';
+import type { Network } from '../post/network.ts';
 import { createOutboxChannel, OUTBOX_DIR } from './outbox.ts';
 import { secretValues } from './redact.ts';
 

@@ -7,7 +7,8 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Channel, FindResult, Network, OutgoingPart, SendResult, SentRef } from './channel.ts';
+import type { Channel, FindResult, OutgoingPart, SendResult, SentRef } from './channel.ts';
+import type { Network } from '../post/network.ts';
 
 /** Default outbox folder under the repository root. */
 export const OUTBOX_DIR = 'outbox';

@@ -7,7 +7,8 @@
 import { MEDIA_RULES, mimeOf } from '../check/lengths.ts';
 import { inspectMediaFile, tooLargeRefusal, readMediaFile, type MediaRefusal } from '../post/media-file.ts';
 import type { Post, PostMedia } from '../post/post.ts';
-import type { Network, OutgoingMedia } from './channel.ts';
+import type { OutgoingMedia } from './channel.ts';
+import type { Network } from '../post/network.ts';
 
 /** Why a post cannot go out on a network because of its media. */
 export interface MediaHold {

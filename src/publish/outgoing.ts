@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/config.ts';
 import type { Post } from '../post/post.ts';
-import type { Network, OutgoingMedia, OutgoingPart, SentRef } from './channel.ts';
+import type { OutgoingMedia, OutgoingPart, SentRef } from './channel.ts';
+import type { Network } from '../post/network.ts';
 
 /**
  * Deterministic key of one (post, network, part): the same on every run and retry, so Mastodon's

@@ -2,7 +2,7 @@
 import { PUBLISHABLE } from '../config/config.ts';
 import type { Freeze } from '../freeze/freeze-state.ts';
 import { fmtInZone, fmtRelative } from '../post/time.ts';
-import type { Network } from '../publish/channel.ts';
+import type { Network } from '../post/network.ts';
 import { freezeScope } from './freeze-match.ts';
 import type { Decision, DecisionKind } from './plan.ts';
 

@@ -4,7 +4,8 @@
  * GitHub's file view, and two runs that append to the same file merge by re-applying on the tip.
  * Keyed by post id, never by file path: renaming or moving a post never re-publishes it.
  */
-import type { Network, SentRef } from '../publish/channel.ts';
+import type { SentRef } from '../publish/channel.ts';
+import type { Network } from '../post/network.ts';
 import { parseJsonLines } from '../state/json-lines.ts';
 import type { StateStore } from '../state/store.ts';
 

@@ -8,7 +8,7 @@ import { PUBLISHABLE } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { readFreezeLog, readFreezes } from '../freeze/freeze-state.ts';
 import { duplicateIdKeys, idKey, loadPosts } from '../post/load-posts.ts';
-import type { Network } from '../publish/channel.ts';
+import type { Network } from '../post/network.ts';
 import { resolveChannels } from '../publish/channels.ts';
 import { createRedactor } from '../publish/redact.ts';
 import { openStateStore } from '../state/open-store.ts';

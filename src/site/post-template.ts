@@ -6,7 +6,7 @@
  * replace. Pure: the build's clock comes in as a parameter.
  */
 import type { Config } from '../config/config.ts';
-import type { Network } from '../publish/channel.ts';
+import type { Network } from '../post/network.ts';
 import { addDays, localDateTime } from './calendar.ts';
 
 export interface PostTemplate {

@@ -13,7 +13,7 @@
  * Pure; the preview component renders the segments.
  */
 import { AppBskyRichtextFacet, RichText } from '@atproto/api';
-import type { Network } from '../publish/channel.ts';
+import type { Network } from '../post/network.ts';
 
 export type PreviewSegment =
   | { kind: 'text'; text: string }

@@ -1,5 +1,5 @@
 /** Small helpers the site's pages share: links under the base path and words for statuses. */
-import type { Network } from '../publish/channel.ts';
+import type { Network } from '../post/network.ts';
 import type { PostStatus } from './data.ts';
 
 /** A site path under the configured base (`/status/` → `/repo/status/` on a project Pages site). */

@@ -7,7 +7,7 @@
  *
  * Pure: the site (status and post pages) passes the links it knows; nothing here reads the clock.
  */
-import type { Network } from '../publish/channel.ts';
+import type { Network } from '../post/network.ts';
 
 /** What went wrong, as the publisher recorded it (an open failure of `copydesk status`). */
 export interface FailureFacts {

@@ -15,7 +15,8 @@ import { appendHoldingLog, readHoldingLog } from '../../src/holding/holding-log.
 import { loadStatement } from '../../src/holding/holding.ts';
 import { sendHolding } from '../../src/holding/holding-send.ts';
 import { parseConfig } from '../../src/config/load-config.ts';
-import type { Channel, Network } from '../../src/publish/channel.ts';
+import type { Channel } from '../../src/publish/channel.ts';
+import type { Network } from '../../src/post/network.ts';
 import { readLedger, recordEvents } from '../../src/schedule/ledger.ts';
 import { createDirStore } from '../../src/state/dir-store.ts';
 import { openStateStore } from '../../src/state/open-store.ts';

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { freezeChange, thawChange } from '../../src/freeze/freeze-apply.ts';
 import type { Post } from '../../src/post/post.ts';
 import { createBlueskyChannel } from '../../src/publish/bluesky.ts';
-import type { Network } from '../../src/publish/channel.ts';
+import type { Network } from '../../src/post/network.ts';
 import { createMastodonChannel } from '../../src/publish/mastodon.ts';
 import type { ApprovalVerdict, PublishReport } from '../../src/publish/publisher.ts';
 import { publish } from '../../src/publish/publisher.ts';

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { freezeChange, thawChange, type FreezeOutcome, type ThawOutcome } from '../../src/freeze/freeze-apply.ts';
 import { missedDuringFreezes } from '../../src/freeze/thaw-summary.ts';
 import type { Post } from '../../src/post/post.ts';
-import type { Network } from '../../src/publish/channel.ts';
+import type { Network } from '../../src/post/network.ts';
 import type { PublishOptions, PublishReport } from '../../src/publish/publisher.ts';
 import { publish } from '../../src/publish/publisher.ts';
 import { readLedger } from '../../src/schedule/ledger.ts';

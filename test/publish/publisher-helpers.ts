@@ -13,7 +13,8 @@ import { defaultConfig } from '../../src/config/config.ts';
 import { parsePost } from '../../src/post/parse-post.ts';
 import type { Post } from '../../src/post/post.ts';
 import type { GitHubGitFake } from '../fakes/github-git-fake.ts';
-import type { Channel, FindResult, Network, OutgoingPart, SendResult } from '../../src/publish/channel.ts';
+import type { Channel, FindResult, OutgoingPart, SendResult } from '../../src/publish/channel.ts';
+import type { Network } from '../../src/post/network.ts';
 
 const run = promisify(execFile);
 

@@ -10,7 +10,7 @@ import type { Config } from '../../src/config/config.ts';
 import type { FreezeLogEvent } from '../../src/freeze/freeze-state.ts';
 import { FREEZE_FILE, FREEZE_LOG } from '../../src/freeze/freeze-state.ts';
 import type { Post } from '../../src/post/post.ts';
-import type { Network } from '../../src/publish/channel.ts';
+import type { Network } from '../../src/post/network.ts';
 import type { PublishOptions, PublishReport } from '../../src/publish/publisher.ts';
 import { publish } from '../../src/publish/publisher.ts';
 import { createRedactor } from '../../src/publish/redact.ts';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Freeze, FreezeLogEvent } from '../../src/freeze/freeze-state.ts';
-import type { Network } from '../../src/publish/channel.ts';
+import type { Network } from '../../src/post/network.ts';
 import type { LedgerEvent } from '../../src/schedule/ledger.ts';
 import { partKey } from '../../src/schedule/ledger.ts';
 import type { Decision, PlanInput } from '../../src/schedule/plan.ts';
