@@ -95,4 +95,19 @@ export interface Channel {
   find(part: OutgoingPart): Promise<FindResult>;
   /** Publish one part. Must not log in or call the network before the first call to find/send. */
   send(part: OutgoingPart): Promise<SendResult>;
+  /**
+   * Take a published part down (`copydesk retract`): Bluesky `deleteRecord`, Mastodon
+   * `DELETE /api/v1/statuses/:id`. A part already gone counts as removed. Channels that cannot
+   * delete leave it out, and the retraction says so for that network.
+   */
+  remove?(ref: SentRef, network: Network): Promise<RemoveResult>;
 }
+
+/** Result of taking one part down. A union, never a throw. */
+export type RemoveResult =
+  /** The network no longer shows it (deleted now, or already gone). */
+  | { status: 'removed'; alreadyGone: boolean }
+  /** Not removed, safe to try again (rate limit, network down). */
+  | { status: 'retry'; error: string; retryAt?: number }
+  /** Not removed and retrying will not help (revoked token, not our post): a person must act. */
+  | { status: 'failed'; error: string; action: string };
