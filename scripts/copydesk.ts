@@ -18,6 +18,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   freeze: { summary: 'stop all publishing now (--reason required; --term/--tag for a partial hold)', load: async () => (await import('../src/freeze/freeze-command.ts')).freezeCommand },
   thaw: { summary: 'end the freeze; posts that fell due during it stay missed', load: async () => (await import('../src/freeze/freeze-command.ts')).thawCommand },
   status: { summary: 'freeze state, last successful publisher run, open failures', load: async () => (await import('../src/status/status-command.ts')).statusCommand },
+  retract: { summary: 'take a post that went out back down on every network, exactly once (--reason required; --dry-run)', load: async () => (await import('../src/retract/retract-command.ts')).retractCommand },
   holding: { summary: 'send a pre-approved holding statement during an incident (even while frozen)', load: async () => (await import('../src/holding/holding-command.ts')).holdingCommand },
   watchdog: { summary: 'open an issue when the publisher has not succeeded for over an hour', load: async () => (await import('../src/watchdog/watchdog-command.ts')).watchdogCommand },
   timeline: { summary: 'post-incident timeline (--since, --until) as Markdown', load: async () => (await import('../src/timeline/timeline-command.ts')).timelineCommand },

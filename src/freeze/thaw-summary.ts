@@ -10,6 +10,7 @@ import { fmtInZone } from '../post/time.ts';
 import type { Network } from '../post/network.ts';
 import { latestByPart, partKey, type LedgerEvent } from '../schedule/ledger.ts';
 import { freezeHolds } from './freeze-match.ts';
+import { retractionCovering } from '../schedule/retraction.ts';
 import type { Freeze } from './freeze-state.ts';
 
 const CLOCK_SLACK_MS = 60 * 60_000;
@@ -50,7 +51,9 @@ export function missedDuringFreezes(thawed: Freeze[], until: number, posts: Post
     const holding = thawed.filter((f) => at < until && freezeHolds(f, post) && (Date.parse(f.since) <= at || !endedBefore(Date.parse(f.since))));
     if (!holding.length) continue;
     if (post.expires !== undefined && post.expires <= at) continue;
-    const unsent = unsentNetworks(post, latest);
+    // A network the post was retracted on is not "missed": it was taken back on purpose.
+    const own = ledger.filter((e) => e.postId === post.id);
+    const unsent = unsentNetworks(post, latest).filter((n) => !retractionCovering(own, n));
     if (unsent.length) out.push({ post, freezes: holding, unsent });
   }
   return out.sort((a, b) => a.post.publishAt! - b.post.publishAt! || a.post.id.localeCompare(b.post.id));

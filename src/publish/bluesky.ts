@@ -18,7 +18,7 @@ import type { HandleResolution } from './bluesky-facets.ts';
 import { describeXrpcError, redact } from './bluesky-outcome.ts';
 import type { XrpcProblem } from './bluesky-outcome.ts';
 import { recordKeyFor } from './bluesky-tid.ts';
-import type { Channel, FindResult, OutgoingPart, SendResult, SentRef } from './channel.ts';
+import type { Channel, FindResult, OutgoingPart, RemoveResult, SendResult, SentRef } from './channel.ts';
 
 export { recordKeyFor } from './bluesky-tid.ts';
 export { BLUESKY_PASSWORD_SECRET } from './bluesky-outcome.ts';
@@ -112,8 +112,40 @@ export function createBlueskyChannel(opts: BlueskyChannelOptions): Channel {
     }
   }
 
+  /**
+   * Take one post record down: `com.atproto.repo.getRecord` to tell "already gone" (the PDS answers
+   * deleteRecord for a missing record with success too), then `com.atproto.repo.deleteRecord` by the
+   * record key, with `swapRecord` = the cid we published so only that exact record is deleted.
+   * https://docs.bsky.app/docs/api/com-atproto-repo-delete-record
+   */
+  async function remove(ref: SentRef): Promise<RemoveResult> {
+    const m = ref.uri ? /^at:\/\/([^/]+)\/app\.bsky\.feed\.post\/([A-Za-z0-9._:~-]{1,512})$/.exec(ref.uri) : null;
+    if (!m || m[2] !== ref.id) return { status: 'failed', error: `"${ref.uri ?? ref.id}" is not a Bluesky post record`, action: 'Find the post on Bluesky and delete it by hand.' };
+    const s = await session();
+    if (!s.ok) return notRemoved(s.problem);
+    if (m[1] !== s.did) return { status: 'failed', error: `the record ${ref.uri} belongs to ${m[1]}, not to the account ${opts.identifier} (${s.did})`, action: `Log in as the account that published it (channels.bluesky.identifier) and run \`copydesk retract\` again, or delete it by hand${ref.url ? ` at ${ref.url}` : ''}.` };
+    let cid: string | undefined;
+    try {
+      const res = await s.agent.com.atproto.repo.getRecord({ repo: s.did, collection: POST_COLLECTION, rkey: ref.id });
+      cid = res.data.cid;
+    } catch (err) {
+      const p = problem(err, 'getRecord');
+      if (p.kind === 'not-found') return { status: 'removed', alreadyGone: true };
+      return notRemoved(p);
+    }
+    try {
+      await s.agent.com.atproto.repo.deleteRecord({ repo: s.did, collection: POST_COLLECTION, rkey: ref.id, ...(cid ? { swapRecord: cid } : {}) });
+      return { status: 'removed', alreadyGone: false };
+    } catch (err) {
+      const p = problem(err, 'deleteRecord');
+      if (p.kind === 'not-found') return { status: 'removed', alreadyGone: true };
+      return notRemoved(p);
+    }
+  }
+
   return {
     name: 'bluesky',
+    remove,
 
     async find(part) {
       const rkey = keyOrError(part);
@@ -270,6 +302,20 @@ function notSentFromProblem(p: XrpcProblem, consequence: string): NotSent {
       };
     default:
       return { status: 'retry', error: `${p.error} (${consequence})` };
+  }
+}
+
+/** A failed getRecord/deleteRecord/login while taking a post down: a delete can be repeated, so only auth and refusals need a person. */
+function notRemoved(p: XrpcProblem): Exclude<RemoveResult, { status: 'removed' }> {
+  switch (p.kind) {
+    case 'auth':
+      return { status: 'failed', error: `${p.error} (nothing was deleted)`, action: p.action.replace(/then publish again\.?$/, 'then run `copydesk retract` again.') };
+    case 'rate-limited':
+      return p.retryAt === undefined ? { status: 'retry', error: `${p.error} (nothing was deleted)` } : { status: 'retry', error: `${p.error} (nothing was deleted)`, retryAt: p.retryAt };
+    case 'rejected':
+      return { status: 'failed', error: `${p.error} (nothing was deleted)`, action: 'Bluesky refused the deletion: delete the post by hand in the app, then run `copydesk retract` again to record it.' };
+    default:
+      return { status: 'retry', error: `${p.error} (it may not be deleted yet)` };
   }
 }
 

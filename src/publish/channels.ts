@@ -109,5 +109,9 @@ function lazyNetworkChannel(name: Network, load: () => Promise<Channel>): Channe
     name,
     find: async (part) => (await get()).find(part),
     send: async (part) => (await get()).send(part),
+    async remove(ref, network) {
+      const ch = await get();
+      return ch.remove ? ch.remove(ref, network) : { status: 'failed', error: `copydesk cannot delete on ${name}`, action: 'Delete it on the network by hand.' };
+    },
   };
 }

@@ -90,7 +90,7 @@ export function formatSummaryMarkdown(r: PublishReport, zone: string, notes: str
   if (!r.completed) out.push(`> [!CAUTION]`, `> The run stopped early: ${cell(r.error ?? '')}`, '');
   for (const n of notes) out.push(`- ${n}`);
   if (notes.length) out.push('');
-  const rows = r.decisions.filter((d) => d.category !== 'waiting' && d.category !== 'alreadySent' && !((d.category === 'missed' || d.category === 'expired') && !d.recordedNow && !r.dryRun));
+  const rows = r.decisions.filter((d) => d.category !== 'waiting' && d.category !== 'alreadySent' && d.category !== 'retracted' && !((d.category === 'missed' || d.category === 'expired') && !d.recordedNow && !r.dryRun));
   if (rows.length) {
     out.push('| Outcome | Post | Network | Due | Details |', '| --- | --- | --- | --- | --- |');
     for (const d of rows) {

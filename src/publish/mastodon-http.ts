@@ -36,7 +36,7 @@ export interface MastodonHttpRequest {
   /** The fetch to use (injectable for tests). */
   fetch: typeof fetch;
   /** HTTP method. */
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Absolute URL. */
   url: string;
   /** Access token sent as `Authorization: Bearer`; omitted for public endpoints. */

@@ -11,12 +11,12 @@
  *
  * Creating the channel makes no request; nothing touches the network until `send` or `find`.
  */
-import type { Channel, FindResult, OutgoingPart, SendResult } from './channel.ts';
+import type { Channel, FindResult, OutgoingPart, RemoveResult, SendResult, SentRef } from './channel.ts';
 import type { AccountIdCache } from './mastodon-find.ts';
 import { findMastodonStatus } from './mastodon-find.ts';
 import { mastodonRequest, redactSecret } from './mastodon-http.ts';
 import { uploadMastodonMedia } from './mastodon-media.ts';
-import { failureFromOutcome } from './mastodon-outcome.ts';
+import { failureFromOutcome, TOKEN_ACTION } from './mastodon-outcome.ts';
 import type { MastodonSession } from './mastodon-session.ts';
 import { instanceBaseUrl } from './mastodon-url.ts';
 
@@ -135,5 +135,26 @@ export function createMastodonChannel(opts: MastodonChannelOptions): Channel {
     return result.status === 'unknown' ? { ...result, error: redactSecret(result.error, session.token) } : result;
   }
 
-  return { name: 'mastodon', send, find };
+  /**
+   * `DELETE /api/v1/statuses/:id` (https://docs.joinmastodon.org/methods/statuses/#delete): 200
+   * with the deleted status; 404 when it is already gone (or was never this account's), which counts
+   * as removed. A delete can be repeated safely, so every transient problem is a `retry`.
+   */
+  async function remove(ref: SentRef): Promise<RemoveResult> {
+    if (!session) return { status: 'failed', error: configError ?? 'Mastodon instance is not configured', action: 'Set the Mastodon instance to a base URL like https://mastodon.social.' };
+    if (session.token === '') return { status: 'failed', error: 'no Mastodon access token is configured', action: 'Store a Mastodon access token as the repository secret MASTODON_TOKEN.' };
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(ref.id)) return { status: 'failed', error: `"${ref.id}" is not a Mastodon status id`, action: 'Find the status on the instance and delete it by hand.' };
+    const what = `DELETE /api/v1/statuses/${ref.id}`;
+    const outcome = await mastodonRequest({ fetch: session.fetch, method: 'DELETE', url: `${session.base}/api/v1/statuses/${encodeURIComponent(ref.id)}`, token: session.token, timeoutMs: session.timeoutMs });
+    if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) return { status: 'removed', alreadyGone: false };
+    if (outcome.kind === 'response' && (outcome.status === 404 || outcome.status === 410)) return { status: 'removed', alreadyGone: true };
+    const f = failureFromOutcome(outcome, 'status', what, session.token);
+    if (f.status === 'failed') {
+      // 401/403 keep the token action; anything else refused is for a person to look at.
+      return { status: 'failed', error: f.error, action: f.action === TOKEN_ACTION ? TOKEN_ACTION : `The instance refused to delete the status: delete it by hand${ref.url ? ` at ${ref.url}` : ''}, then run \`copydesk retract\` again to record it.` };
+    }
+    return { status: 'retry', error: f.error, ...(f.status === 'retry' && f.retryAt !== undefined ? { retryAt: f.retryAt } : {}) };
+  }
+
+  return { name: 'mastodon', send, find, remove };
 }

@@ -7,7 +7,7 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Channel, FindResult, OutgoingPart, SendResult, SentRef } from './channel.ts';
+import type { Channel, FindResult, OutgoingPart, RemoveResult, SendResult, SentRef } from './channel.ts';
 import type { Network } from '../post/network.ts';
 
 /** Default outbox folder under the repository root. */
@@ -34,13 +34,16 @@ export interface OutboxRecord {
   visibility?: string;
   /** The ref the publisher records. */
   ref: SentRef;
+  /** Set by `copydesk retract` (ISO): the part is taken back; the file stays as the record of what was out. */
+  removedAt?: string;
 }
 
 /**
  * @param dir the outbox folder (usually `<root>/outbox`); files go to `<dir>/<network>/`.
  * @param network the network these parts were meant for.
+ * @param clock when a part is marked removed (`copydesk retract` passes its clock; time is a parameter).
  */
-export function createOutboxChannel(dir: string, network: Network): Channel {
+export function createOutboxChannel(dir: string, network: Network, clock: () => Date = () => new Date()): Channel {
   const folder = join(dir, network);
   const base = (p: OutgoingPart) => join(folder, `${p.postId}.${p.part}`);
   const refOf = (p: OutgoingPart): SentRef => ({ id: `${network}/${p.postId}.${p.part}`, url: pathToFileURL(`${base(p)}.txt`).href });
@@ -92,7 +95,41 @@ export function createOutboxChannel(dir: string, network: Network): Channel {
     return { status: 'sent', ref };
   }
 
-  return { name: 'outbox', find, send };
+  /**
+   * Mark a part removed (`copydesk retract`): `removedAt` in its JSON, `REMOVED` atop its `.txt`.
+   * The ref's id (`<network>/<postId>.<part>`) names the file; nothing outside the folder is touched.
+   * A missing file or one already marked counts as removed (already gone).
+   */
+  async function remove(ref: SentRef, net: string): Promise<RemoveResult> {
+    const now = clock();
+    const m = /^([a-z]+)\/([A-Za-z0-9][A-Za-z0-9._-]{0,99})\.(\d{1,4})$/.exec(ref.id);
+    if (!m || m[1] !== network || net !== network) {
+      return { status: 'failed', error: `"${ref.id}" is not an outbox reference for ${network}`, action: 'Delete the file in the outbox folder by hand.' };
+    }
+    const file = join(folder, `${m[2]}.${m[3]}`);
+    let rec: OutboxRecord;
+    try {
+      rec = JSON.parse(await readFile(`${file}.json`, 'utf8')) as OutboxRecord;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'removed', alreadyGone: true };
+      return { status: 'retry', error: `cannot read ${file}.json: ${(e as Error).message}` };
+    }
+    if (rec.removedAt) return { status: 'removed', alreadyGone: true };
+    try {
+      await writeAtomic(`${file}.json`, JSON.stringify({ ...rec, removedAt: now.toISOString() }, null, 2) + '\n');
+      try {
+        const txt = await readFile(`${file}.txt`, 'utf8');
+        await writeAtomic(`${file}.txt`, `REMOVED ${now.toISOString()} (copydesk retract)\n${txt}`);
+      } catch {
+        // The .txt is for people; the .json is the record.
+      }
+    } catch (e) {
+      return { status: 'retry', error: `cannot write to the outbox folder ${folder}: ${(e as Error).message}` };
+    }
+    return { status: 'removed', alreadyGone: false };
+  }
+
+  return { name: 'outbox', find, send, remove: (ref, net) => remove(ref, net) };
 }
 
 async function writeAtomic(path: string, content: string): Promise<void> {

@@ -78,7 +78,7 @@ export interface PublishOptions {
 }
 
 /** Where a (post, network) ends up in the report. */
-export type ReportCategory = 'sent' | 'alreadySent' | 'missed' | 'expired' | 'held' | 'failed' | 'waiting';
+export type ReportCategory = 'sent' | 'alreadySent' | 'missed' | 'expired' | 'held' | 'failed' | 'waiting' | 'retracted';
 
 export interface ReportedDecision extends Decision {
   /** Bucket in the report counts. */
@@ -362,6 +362,11 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       log(`held ${label}: ${claim.reason}`);
       return;
     }
+    if (claim.status === 'retracted') {
+      for (const n of post.channels) stopped.set(keyOf(post.id, n), { hold: 'claimed', reason: claim.reason });
+      log(`skip ${label}: ${claim.reason}`);
+      return;
+    }
     if (claim.status === 'lost') {
       stopped.set(k, { hold: 'claimed', reason: 'another run claimed this part a moment ago and is sending it' });
       log(`skip ${label}: another run is sending it`);
@@ -430,7 +435,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
         : r.sentThisRun.length > 0 ? 'sent'
         : r.kind === 'sent' ? 'alreadySent'
         : r.kind === 'wait' ? 'waiting'
-        : r.kind === 'missed' || r.kind === 'expired' ? r.kind
+        : r.kind === 'missed' || r.kind === 'expired' || r.kind === 'retracted' ? r.kind
         : 'held';
       return r;
     });

@@ -12,6 +12,7 @@ const SECTIONS: [DecisionKind, string][] = [
   ['wait', 'Scheduled'],
   ['missed', 'Missed (never sent late)'],
   ['expired', 'Expired (never sent)'],
+  ['retracted', 'Retracted (taken back; never sent again)'],
 ];
 
 export interface PlanView {

@@ -6,6 +6,7 @@
 import type { StateStore } from '../state/store.ts';
 import type { LedgerEvent } from './ledger.ts';
 import { appendEvents, LEDGER_DIR, ledgerPath, parseLedgerFile } from './ledger.ts';
+import { retractionCovering } from './retraction.ts';
 
 const PART_STATES = new Set(['intent', 'sent', 'unknown', 'failed']);
 
@@ -42,6 +43,8 @@ export type ClaimResult =
   | { status: 'claimed' }
   /** Another run wrote first (or marked it missed/expired): that run owns the part. */
   | { status: 'lost' }
+  /** The post was retracted on this network (`copydesk retract`) a moment ago: nothing written, never sent. */
+  | { status: 'retracted'; reason: string }
   /** A freeze holding the post is stored on the tip the intent would have gone on: nothing written. */
   | { status: 'frozen'; reason: string };
 
@@ -66,6 +69,12 @@ export async function claimPart(
     const events = parseLedgerFile(text);
     // A run that just marked it missed or expired wins too: nothing goes out after that.
     const terminal = events.some((e) => e.network === intent.network && (e.state === 'missed' || e.state === 'expired') && (publishAt === undefined || Date.parse(e.at) >= publishAt));
+    // A retraction stored a moment ago wins the same way: from then on nothing of the post goes out.
+    const retract = retractionCovering(events, intent.network);
+    if (retract) {
+      result = { status: 'retracted', reason: `retracted by ${retract.by ?? 'unknown'} at ${retract.at}: ${retract.reason ?? 'no reason given'} (stored while this run was checking the post; nothing was sent)` };
+      return null;
+    }
     if (terminal || !same(lastPartEvent(events, intent.network, intent.part), expected)) {
       result = { status: 'lost' };
       return null;

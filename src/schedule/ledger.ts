@@ -21,7 +21,22 @@ export type LedgerState =
   /** Too late (past max lateness, or fell due during a freeze or quiet period); terminal, never sent. */
   | 'missed'
   /** Past its `expires`; terminal, never sent. */
-  | 'expired';
+  | 'expired'
+  /**
+   * `copydesk retract`: the post is taken back on `network` (every network, also ones added to the
+   * post later, when `allNetworks`). Part 0, post-level, terminal: nothing of the post is ever sent
+   * there again. `by` and `reason` say who and why. Written before anything is deleted.
+   */
+  | 'retract'
+  /** About to delete this sent part (claimed by a compare-and-swap); no later event = outcome unknown, deleted again (a part already gone counts as removed). */
+  | 'retract-intent'
+  /** This part is no longer on the network (deleted now, or already gone: `alreadyGone`); terminal for the part. */
+  | 'retracted'
+  /** Deleting this part failed: `error`, and `action` for a person or `retryAt`; the next `copydesk retract` tries again. */
+  | 'retract-failed';
+
+/** The retraction states (every reader of the ledger must handle them; src/schedule/retraction.ts reads them). */
+export const RETRACT_STATES: ReadonlySet<LedgerState> = new Set(['retract', 'retract-intent', 'retracted', 'retract-failed']);
 
 export interface LedgerEvent {
   /** When it happened (ISO 8601, UTC). */
@@ -56,6 +71,12 @@ export interface LedgerEvent {
   hash?: string;
   /** For `intent`/`sent`: how many parts the thread had when this part was sent. */
   partsTotal?: number;
+  /** For `retract` and the part events of a retraction: who took it back (`--by`, the dispatching GitHub user, the local user). */
+  by?: string;
+  /** For `retract`: the retraction covers every network of the post, also those added later. */
+  allNetworks?: boolean;
+  /** For `retracted`: the network said it was already gone (404, record not found): nothing was deleted by this run. */
+  alreadyGone?: boolean;
 }
 
 export const LEDGER_DIR = 'ledger';
@@ -97,10 +118,14 @@ export function partKey(postId: string, network: Network, part: number): PartKey
   return `${postId}\u0000${network}\u0000${part}`;
 }
 
-/** The latest event per (post, network, part); a `sent` is never overridden by a later event. */
+/**
+ * The latest publishing event per (post, network, part); a `sent` is never overridden by a later
+ * event. Retraction events are not publishing events (src/schedule/retraction.ts reads them).
+ */
 export function latestByPart(events: LedgerEvent[]): Map<PartKey, LedgerEvent> {
   const out = new Map<PartKey, LedgerEvent>();
   for (const e of events) {
+    if (RETRACT_STATES.has(e.state)) continue;
     const k = partKey(e.postId, e.network, e.part);
     const prev = out.get(k);
     if (prev?.state === 'sent') continue;

@@ -29,8 +29,9 @@ import type { SentRef } from '../publish/channel.ts';
 import type { Network } from '../post/network.ts';
 import { freezeIntervals, freezeMatcher, freezeScope, termsPattern } from './freeze-match.ts';
 import type { LedgerEvent, PartKey } from './ledger.ts';
-import { partKey } from './ledger.ts';
+import { partKey, RETRACT_STATES } from './ledger.ts';
 import { partHash } from './part-hash.ts';
+import { describeRetraction, networkRetraction, retractionComplete, type NetworkRetraction } from './retraction.ts';
 
 /** How long an `intent` of another run counts as that run still sending (then it is read back). */
 export const IN_FLIGHT_MS = 5 * 60_000;
@@ -54,6 +55,8 @@ export type DecisionKind =
   | 'missed'
   /** Past `expires`: never sent. */
   | 'expired'
+  /** Taken back with `copydesk retract`: never sent again; `retraction` says who, why, when and what is still up. */
+  | 'retracted'
   /** Due but not going out now; `hold` and `reason` say why. */
   | 'held';
 
@@ -127,6 +130,8 @@ export interface Decision {
   until?: number;
   /** For `missed`/`expired`: already in the ledger (recorded once). */
   recorded?: boolean;
+  /** For `retracted`: the retraction (who, why, when) and where each part that went out stands. */
+  retraction?: NetworkRetraction;
 }
 
 export interface PlanInput {
@@ -221,7 +226,7 @@ export function plan(input: PlanInput): Decision[] {
     const last: (LedgerEvent | undefined)[] = new Array(total);
     let terminal: LedgerEvent | undefined;
     for (const e of all) {
-      if (e.network !== network) continue;
+      if (e.network !== network || RETRACT_STATES.has(e.state)) continue;
       if (e.state === 'missed' || e.state === 'expired') {
         // A miss concerns the schedule it was recorded for: a post moved to a later time gets a new chance.
         if (publishAt === undefined || Date.parse(e.at) >= publishAt) terminal ??= e;
@@ -285,6 +290,18 @@ export function plan(input: PlanInput): Decision[] {
     const done = (d: Partial<Decision>, candidate = false) => ({ d: { ...base, ...d }, candidate, started });
     const held = (hold: HoldCode, reason: string, extra: Partial<Decision> = {}) => done({ kind: 'held', hold, reason, ...extra });
 
+    // A retraction wins over everything: nothing of the post is sent on this network again, whatever
+    // the file says now (edited, rescheduled, a network added after an all-networks retraction).
+    const retraction = networkRetraction(all, network);
+    if (retraction) {
+      const complete = retractionComplete(retraction);
+      const up = retraction.parts.filter((p) => p.state !== 'removed').map((p) => p.part);
+      return done({
+        kind: 'retracted', retraction, reason: describeRetraction(retraction),
+        sent: sent.filter((i) => up.includes(i)), send: [], readBack: [],
+        ...(complete ? {} : { action: `Run \`copydesk retract ${post.id}${retraction.retract.allNetworks ? '' : ` --network ${network}`} --reason "…"\` again (or the "retract" workflow): it deletes only what is not confirmed removed.` }),
+      });
+    }
     const changeNote = changes.length ? `edited after it went out (${changes.join('; ')})` : undefined;
     if (send.length === 0) return done({ kind: 'sent', ...(changeNote ? { reason: `${changeNote}; the change was not published` } : {}) });
     if (terminal) return done({ kind: terminal.state as 'missed' | 'expired', reason: terminal.reason ?? terminal.state, recorded: true });

@@ -31,9 +31,9 @@ export interface SiteRuns {
  * `manual`: the network is checked for length only (x, linkedin); a person posts it by hand.
  * `unknown`: a send may have reached the network; the publisher reads back before any resend.
  */
-export type PostStatus = 'draft' | 'queued' | 'held' | 'sent' | 'failed' | 'unknown' | 'missed' | 'expired' | 'manual';
+export type PostStatus = 'draft' | 'queued' | 'held' | 'sent' | 'failed' | 'unknown' | 'missed' | 'expired' | 'retracted' | 'manual';
 
-export const POST_STATUSES: readonly PostStatus[] = ['queued', 'held', 'sent', 'failed', 'unknown', 'missed', 'expired', 'draft', 'manual'];
+export const POST_STATUSES: readonly PostStatus[] = ['queued', 'held', 'sent', 'failed', 'unknown', 'missed', 'expired', 'retracted', 'draft', 'manual'];
 
 /** One published part and where to see it. */
 export interface SentLink {
@@ -127,7 +127,7 @@ export interface SiteDataInput {
 }
 
 /** Most pressing first: what a person must look at comes before what is settled. */
-const PRIORITY: readonly PostStatus[] = ['failed', 'unknown', 'held', 'queued', 'missed', 'expired', 'sent', 'draft', 'manual'];
+const PRIORITY: readonly PostStatus[] = ['failed', 'unknown', 'retracted', 'held', 'queued', 'missed', 'expired', 'sent', 'draft', 'manual'];
 
 /** Holds that mean "may already be on the network": the publisher reads back before any resend. */
 const UNKNOWN_HOLDS = new Set(['in-flight', 'read-back', 'unknown', 'claimed']);
@@ -153,6 +153,8 @@ export function statusOf(d: Decision): { status: PostStatus; reason?: string; ac
     case 'sent': return { status: 'sent' };
     case 'missed': return why('missed', d.reason);
     case 'expired': return why('expired', d.reason);
+    // Who, why and when, and what is still up (the plan's words): never "partly sent".
+    case 'retracted': return { status: 'retracted', ...(d.reason ? { reason: explainCodes(withoutMachinePaths(d.reason)) } : {}), ...(d.action ? { action: withoutMachinePaths(d.action) } : {}) };
     case 'wait': return why(d.reason ? 'held' : 'queued', d.reason);
     case 'send': return d.readBack.length ? why('unknown', 'a send may have reached the network; the publisher reads back before any resend') : why('queued', 'due now: goes out with the next publisher run');
     case 'held':

@@ -26,6 +26,7 @@ export const STATUS_TEXT: Record<PostStatus, { label: string; meaning: string }>
   unknown: { label: 'Outcome unknown', meaning: 'a send may have reached the network; the publisher checks before any resend' },
   missed: { label: 'Missed', meaning: 'too late; never sent late' },
   expired: { label: 'Expired', meaning: 'past its expiry; never sent' },
+  retracted: { label: 'Retracted', meaning: 'taken back with `copydesk retract`; never sent again' },
   draft: { label: 'Draft', meaning: 'never published until `draft` is removed' },
   manual: { label: 'By hand', meaning: 'length checked only; post it by hand' },
 };

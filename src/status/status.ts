@@ -8,6 +8,22 @@ import { latestByPart, type LedgerEvent } from '../schedule/ledger.ts';
 import { describeFreeze } from '../freeze/freeze-report.ts';
 import type { Freeze, FreezeLogEvent } from '../freeze/freeze-state.ts';
 import { quietPeriodAt } from './quiet-period.ts';
+import { describeRetraction, networkRetraction, retractionComplete, retractionCovering, type NetworkRetraction } from '../schedule/retraction.ts';
+import type { Network } from '../post/network.ts';
+
+/** Every (post, network) retracted in the ledger, newest retraction first; `complete` when nothing is left up. */
+export function openRetractions(ledger: LedgerEvent[]): (NetworkRetraction & { complete: boolean })[] {
+  const byPost = new Map<string, LedgerEvent[]>();
+  for (const e of ledger) byPost.set(e.postId, [...(byPost.get(e.postId) ?? []), e]);
+  const out: (NetworkRetraction & { complete: boolean })[] = [];
+  for (const evs of byPost.values()) {
+    for (const n of new Set(evs.map((e) => e.network as Network))) {
+      const r = networkRetraction(evs, n);
+      if (r) out.push({ ...r, complete: retractionComplete(r) });
+    }
+  }
+  return out.sort((a, b) => b.retract.at.localeCompare(a.retract.at) || a.postId.localeCompare(b.postId));
+}
 import { describeCounts, type RunRecordResult } from './run-record.ts';
 
 /** An `intent` older than this with nothing after it is an interrupted send, not one in progress. */
@@ -37,9 +53,18 @@ export interface StatusInput {
   runLink?: (runId: string) => string | undefined;
 }
 
-/** Ledger parts whose latest event is a failure, an unknown outcome or an interrupted send. */
+/**
+ * Ledger parts whose latest event is a failure, an unknown outcome or an interrupted send. A post
+ * retracted on that network is left out: it is never sent again, so its send failures are moot
+ * (what is left of the retraction is in {@link openRetractions}).
+ */
 export function openFailures(ledger: LedgerEvent[], now: number): LedgerEvent[] {
+  const retracted = new Set<string>();
+  const byPost = new Map<string, LedgerEvent[]>();
+  for (const e of ledger) byPost.set(e.postId, [...(byPost.get(e.postId) ?? []), e]);
+  for (const [id, evs] of byPost) for (const n of new Set(evs.map((e) => e.network))) if (retractionCovering(evs, n)) retracted.add(`${id}\u0000${n}`);
   return [...latestByPart(ledger).values()]
+    .filter((e) => !retracted.has(`${e.postId}\u0000${e.network}`))
     .filter((e) => e.state === 'failed' || e.state === 'unknown' || (e.state === 'intent' && now - Date.parse(e.at) > STALE_INTENT_MS))
     .sort((a, b) => a.at.localeCompare(b.at));
 }
@@ -72,6 +97,13 @@ export function statusText(s: StatusInput): string {
   for (const e of failures) {
     const what = e.state === 'failed' ? `failed: ${e.error ?? 'no detail'}${e.action ? `. Do: ${e.action}` : ''}` : e.state === 'unknown' ? `outcome unknown: ${e.error ?? 'no detail'} (the publisher reads it back before any resend)` : 'send interrupted (outcome unknown; read back on the next run)';
     lines.push(`  - ${e.postId} on ${e.network}, part ${e.part + 1}, ${when(Date.parse(e.at))}: ${what}`);
+  }
+
+  const retractions = openRetractions(s.ledger);
+  if (retractions.length) {
+    const left = retractions.filter((r) => !r.complete).length;
+    lines.push(`Retracted:  ${retractions.length} post/network${retractions.length === 1 ? '' : 's'}${left ? `, ${left} with parts not confirmed removed (run \`copydesk retract <id>\` again)` : ''}`);
+    for (const r of retractions) lines.push(`  - ${r.postId} on ${r.network}: ${describeRetraction(r)}`);
   }
 
   const q = quietPeriodAt(s.quietPeriods, s.now);

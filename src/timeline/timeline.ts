@@ -15,7 +15,7 @@ import type { Freeze, FreezeLogEvent } from '../freeze/freeze-state.ts';
 import type { GitCommit } from './git-history.ts';
 import type { HoldingLogEvent } from '../holding/holding-log.ts';
 
-export type TimelineKind = 'change' | 'scheduled' | 'held' | 'sent' | 'missed' | 'expired' | 'failed' | 'unknown' | 'frozen' | 'thawed' | 'holding';
+export type TimelineKind = 'change' | 'scheduled' | 'held' | 'sent' | 'missed' | 'expired' | 'failed' | 'unknown' | 'frozen' | 'thawed' | 'holding' | 'retracted' | 'removed';
 
 export interface TimelineEntry {
   /** When (epoch ms). */
@@ -51,7 +51,7 @@ export interface TimelineInput {
   posts: Post[];
 }
 
-const ORDER: TimelineKind[] = ['change', 'frozen', 'scheduled', 'held', 'sent', 'holding', 'missed', 'expired', 'failed', 'unknown', 'thawed'];
+const ORDER: TimelineKind[] = ['change', 'frozen', 'scheduled', 'held', 'sent', 'holding', 'retracted', 'removed', 'missed', 'expired', 'failed', 'unknown', 'thawed'];
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 
@@ -87,10 +87,11 @@ export function buildTimeline(t: TimelineInput): TimelineEntry[] {
   // Ledger: one entry per post, network, state and run (a thread's parts collapse into one).
   const groups = new Map<string, LedgerEvent[]>();
   for (const e of t.ledger) {
-    if (e.state === 'intent') continue;
+    if (e.state === 'intent' || e.state === 'retract-intent') continue;
     const at = Date.parse(e.at);
     if (!inRange(at)) continue;
-    const k = `${e.postId}\0${e.network}\0${e.state}\0${e.runId}`;
+    // One retraction is one fact, whatever the number of networks it covers.
+    const k = e.state === 'retract' ? `${e.postId}\0\0${e.state}\0${e.runId}` : `${e.postId}\0${e.network}\0${e.state}\0${e.runId}\0${e.state === 'retracted' && e.alreadyGone ? 'gone' : ''}`;
     groups.set(k, [...(groups.get(k) ?? []), e]);
   }
   for (const evs of groups.values()) {
@@ -107,6 +108,17 @@ export function buildTimeline(t: TimelineInput): TimelineEntry[] {
       case 'expired':
         what = `${code(e.postId)} ${e.state} on ${e.network}${e.reason ? `: ${e.reason}` : ''}`;
         break;
+      case 'retract': {
+        const nets = e.allNetworks ? 'every network' : evs.map((x) => x.network).join(', ');
+        out.push({ at: Date.parse(e.at), kind: 'retracted', what: `**Retracted** ${code(e.postId)} on ${nets}: ${e.reason ?? 'no reason given'}`, by: e.by ?? `run ${e.runId}`, source: 'ledger' });
+        continue;
+      }
+      case 'retracted':
+        out.push({ at: Date.parse(e.at), kind: 'removed', what: `${code(e.postId)} ${e.alreadyGone ? 'was already gone from' : 'deleted on'} ${e.network}${parts}${first.ref?.id ? ` (id ${first.ref.id})` : ''}`, by: e.by ? `${e.by} (retract run ${e.runId})` : `retract run ${e.runId}`, source: 'ledger' });
+        continue;
+      case 'retract-failed':
+        out.push({ at: Date.parse(e.at), kind: 'failed', what: `${code(e.postId)} could not be deleted on ${e.network}${parts}${e.error ? `: ${e.error}` : ''}${e.action ? `. Action: ${e.action}` : ''}`, by: e.by ? `${e.by} (retract run ${e.runId})` : `retract run ${e.runId}`, source: 'ledger' });
+        continue;
       default:
         what = `${code(e.postId)} ${e.state === 'failed' ? 'failed' : 'outcome unknown'} on ${e.network}${parts}${e.error ? `: ${e.error}` : ''}${e.action ? `. Action: ${e.action}` : ''}`;
     }
@@ -149,7 +161,7 @@ function cell(text: string): string {
 /** The Markdown for the review: a heading, a one-line count, and the table. */
 export function timelineMarkdown(entries: TimelineEntry[], o: { since: number; until: number; zone: string; notes?: string[] }): string {
   const count = (k: TimelineKind) => entries.filter((e) => e.kind === k).length;
-  const counts = (['scheduled', 'sent', 'held', 'missed', 'expired', 'failed', 'frozen', 'thawed', 'holding', 'change'] as const)
+  const counts = (['scheduled', 'sent', 'held', 'missed', 'expired', 'failed', 'retracted', 'frozen', 'thawed', 'holding', 'change'] as const)
     .map((k) => [k, count(k)] as const)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k === 'holding' ? 'holding statements' : k === 'change' ? 'repository changes' : k} ${n}`);

@@ -5,6 +5,8 @@
  * - `GET  /api/v2/instance`                        https://docs.joinmastodon.org/methods/instance/#v2
  * - `POST /api/v2/media`, `GET /api/v1/media/:id`  https://docs.joinmastodon.org/methods/media/
  * - `POST /api/v1/statuses`                        https://docs.joinmastodon.org/methods/statuses/#create
+ * - `DELETE /api/v1/statuses/:id`                  https://docs.joinmastodon.org/methods/statuses/#delete
+ *   (200 with the deleted status and its `text` source; 404 "Record not found" once it is gone)
  * - `GET  /api/v1/accounts/verify_credentials`     https://docs.joinmastodon.org/methods/accounts/#verify_credentials
  * - `GET  /api/v1/accounts/:id/statuses`           https://docs.joinmastodon.org/methods/accounts/#statuses
  *   (paginated with `max_id`/`since_id`/`min_id` and a `Link` header: https://docs.joinmastodon.org/api/guidelines/#pagination)
@@ -97,6 +99,13 @@ export type StatusFault =
   /** 401, as when the token was revoked a moment ago. */
   | { kind: 'unauthorized' };
 
+/** A programmed failure for the next `DELETE /api/v1/statuses/:id`. */
+export type DeleteFault =
+  /** 429 with `X-RateLimit-Reset` = `reset` (ISO). */
+  | { kind: 'rate-limited'; reset: string }
+  /** A 5xx before anything is deleted. */
+  | { kind: 'server-error'; status: 500 | 502 | 503 };
+
 /** Instance settings. */
 export interface MastodonFakeOptions {
   /** The only valid access token (default `fake-mastodon-token`). */
@@ -135,6 +144,10 @@ export interface MastodonFake {
   readonly accountId: string;
   /** Answer the next `times` status posts with `fault`. */
   failNextStatusPosts(fault: StatusFault, times?: number): void;
+  /** Statuses deleted with `DELETE /api/v1/statuses/:id`, in order (a status appears once: a second delete is a 404). */
+  readonly deleted: FakeStatus[];
+  /** Answer the next `times` status deletions with `fault`. */
+  failNextDeletes(fault: DeleteFault, times?: number): void;
   /** Make the token invalid from now on (every authenticated request answers 401). */
   revokeToken(): void;
   /** Stop the server and drop open connections. */
@@ -252,6 +265,8 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
   const statuses: FakeStatus[] = [];
+  const deleted: FakeStatus[] = [];
+  const deleteFaults: DeleteFault[] = [];
   const media: FakeMedia[] = [];
   const idempotency = new Map<string, { statusId: string; at: number }>();
   const faults: StatusFault[] = [];
@@ -661,6 +676,21 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
       if (!authorised(req, res, record, true)) return;
       return send(res, 200, { ...account(), source: { privacy: 'public', language: 'en' } });
     }
+    const deleteMatch = /^\/api\/v1\/statuses\/([^/]+)$/.exec(path);
+    if (method === 'DELETE' && deleteMatch) {
+      if (!authorised(req, res, record, true)) return;
+      if (Object.keys(record.query).length || body.length) return violate(res, `DELETE /api/v1/statuses/:id with parameters or a body (none are documented besides delete_media)`);
+      if (record.idempotencyKey !== undefined) return violate(res, 'DELETE /api/v1/statuses/:id with an Idempotency-Key (only POST honours it)');
+      const fault = deleteFaults.shift();
+      if (fault?.kind === 'rate-limited') return send(res, 429, { error: 'Too many requests' }, { ...rateHeaders(0, fault.reset) });
+      if (fault?.kind === 'server-error') return send(res, fault.status, { error: 'Something went wrong' });
+      const id = decodeURIComponent(deleteMatch[1] ?? '');
+      const i = statuses.findIndex((x) => x.id === id);
+      if (i < 0) return send(res, 404, { error: 'Record not found' });
+      const [gone] = statuses.splice(i, 1);
+      deleted.push(gone!);
+      return send(res, 200, { ...statusJson(gone!), text: gone!.text });
+    }
     const statusesMatch = /^\/api\/v1\/accounts\/([^/]+)\/statuses$/.exec(path);
     if (method === 'GET' && statusesMatch) {
       if (!authorised(req, res, record, false)) return;
@@ -704,6 +734,10 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
     },
     failNextStatusPosts(fault: StatusFault, times = 1) {
       for (let i = 0; i < times; i++) faults.push(fault);
+    },
+    deleted,
+    failNextDeletes(fault: DeleteFault, times = 1) {
+      for (let i = 0; i < times; i++) deleteFaults.push(fault);
     },
     revokeToken() {
       tokenValid = false;
