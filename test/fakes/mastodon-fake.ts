@@ -126,7 +126,7 @@ export interface MastodonFakeOptions {
 export interface MastodonFake {
   /** Base URL, e.g. `http://127.0.0.1:43121`. */
   readonly url: string;
-  /** The valid access token. */
+  /** The valid access token (a new one after `issueToken`). */
   readonly token: string;
   /** The fake's clock (epoch ms); set it to move time, e.g. past the one-hour idempotency window. */
   now: number;
@@ -150,6 +150,8 @@ export interface MastodonFake {
   failNextDeletes(fault: DeleteFault, times?: number): void;
   /** Make the token invalid from now on (every authenticated request answers 401). */
   revokeToken(): void;
+  /** A person issued a new token: only `value` is valid from now on. */
+  issueToken(value: string): void;
   /** Stop the server and drop open connections. */
   close(): Promise<void>;
 }
@@ -255,7 +257,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** Start a fake instance on 127.0.0.1 with a random port. */
 export async function startMastodonFake(options: MastodonFakeOptions = {}): Promise<MastodonFake> {
-  const token = options.token ?? 'fake-mastodon-token';
+  let token = options.token ?? 'fake-mastodon-token';
   const limits = {
     max_characters: options.maxCharacters ?? 500,
     max_media_attachments: options.maxMediaAttachments ?? 4,
@@ -714,7 +716,9 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
 
   return {
     url: base,
-    token,
+    get token() {
+      return token;
+    },
     accountId,
     requests,
     violations,
@@ -741,6 +745,10 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
     },
     revokeToken() {
       tokenValid = false;
+    },
+    issueToken(value: string) {
+      token = value;
+      tokenValid = true;
     },
     close() {
       for (const socket of sockets) socket.destroy();
