@@ -45,7 +45,15 @@ export interface Workload {
   postPullRequests: number;
   /** Publisher runs that record something (a send, a missed post). */
   recordingPublishRuns: number;
+  /**
+   * Runs of workflows a person starts by hand (`workflow_dispatch` only), per file, e.g.
+   * `{ 'retract.yml': 2 }`. Each also starts what it dispatches (`gh workflow run`). Default none.
+   */
+  handRuns?: Readonly<Record<string, number>>;
 }
+
+/** Hand-started runs in a normal month: crisis tools are rare, but a retraction rebuilds the site, so it is counted. */
+export const NORMAL_HAND_RUNS: Readonly<Record<string, number>> = { 'retract.yml': 2 };
 
 export interface WorkflowBill {
   file: string;
@@ -119,6 +127,8 @@ export function monthBill(workflows: readonly WorkflowBilling[], work: Workload,
     if (w.crons.length) add(w.file, ticksBetween(w.crons, from, until).length, `cron ${w.crons.map((c) => `'${c.source}'`).join(', ')}`);
     if (w.onPostPullRequest) add(w.file, work.postPullRequests, `${work.postPullRequests} post pull requests`);
     if (w.onPostPush) add(w.file, work.postPullRequests, `${work.postPullRequests} merges`);
+    const hand = work.handRuns?.[w.file] ?? 0;
+    if (hand) add(w.file, hand, `${hand} started by hand`);
   }
   // Followers of workflows counted above (`workflow_run` on check → preview-comment).
   for (const w of workflows) {
@@ -130,9 +140,9 @@ export function monthBill(workflows: readonly WorkflowBilling[], work: Workload,
   }
   for (const w of workflows) {
     for (const target of w.dispatches) {
-      // Only the publisher dispatches on a schedule; freeze/holding dispatches are rare (0 in a normal month).
-      const n = w.crons.length ? work.recordingPublishRuns : 0;
-      if (n) add(target, n, `${n} ${w.name} runs that recorded something`);
+      // Only the publisher dispatches on a schedule; a hand-started workflow (retract) dispatches once per run.
+      const n = w.crons.length ? work.recordingPublishRuns : (work.handRuns?.[w.file] ?? 0);
+      if (n) add(target, n, `${n} ${w.name} runs${w.crons.length ? ' that recorded something' : ''}`);
     }
   }
   const bills: WorkflowBill[] = workflows.map((w) => {

@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { parseArgs, UsageError, type Command } from '../cli/context.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { loadPosts } from '../post/load-posts.ts';
-import { monthBill, workflowBilling, type MonthBill, type WorkflowBilling } from './actions-minutes.ts';
+import { monthBill, NORMAL_HAND_RUNS, workflowBilling, type MonthBill, type WorkflowBilling } from './actions-minutes.ts';
 
 /**
  * Billed minutes per job where a job takes longer than its first minute (measured: the test suite
@@ -71,15 +71,16 @@ export const minutesCommand: Command = async (args, ctx) => {
   const loaded = await loadConfig(ctx.root);
   const scheduled = loaded.ok ? (await loadPosts(ctx.root, loaded.config)).posts.filter((p) => !p.draft && p.publishAt !== undefined && p.publishAt >= from && p.publishAt < until).length : 0;
   const normal = Math.round(perDay * days);
-  const cases: [string, number, number | undefined][] = [
-    ['idle: nothing to publish', 0, GOALS.idle],
-    [`normal: ${perDay} posts a day (${normal} this month)`, normal, GOALS.normal],
-    [`this repository's posts scheduled in ${month}: ${scheduled}`, scheduled, undefined],
+  const hand = Object.entries(NORMAL_HAND_RUNS).map(([f, n]) => `${n} ${f.replace(/\.ya?ml$/, '')}`).join(', ');
+  const cases: [string, number, number | undefined, Readonly<Record<string, number>>][] = [
+    ['idle: nothing to publish', 0, GOALS.idle, {}],
+    [`normal: ${perDay} posts a day (${normal} this month), ${hand} by hand`, normal, GOALS.normal, NORMAL_HAND_RUNS],
+    [`this repository's posts scheduled in ${month}: ${scheduled}`, scheduled, undefined, {}],
   ];
   ctx.out(`GitHub Actions minutes for ${month} (${days} days) on a private repository, each job rounded up to a whole minute.\n`);
   const bills: MonthBill[] = [];
-  for (const [label, posts, goal] of cases) {
-    const bill = monthBill(workflows, { postPullRequests: posts, recordingPublishRuns: posts }, from, until, jobMinutes);
+  for (const [label, posts, goal, handRuns] of cases) {
+    const bill = monthBill(workflows, { postPullRequests: posts, recordingPublishRuns: posts, handRuns }, from, until, jobMinutes);
     bills.push(bill);
     ctx.out(`\n${label}\n`);
     for (const b of bill.workflows.filter((x) => x.runs)) ctx.out(`  ${b.file.padEnd(20)} ${String(b.runs).padStart(5)} runs × ${b.minutesPerRun} min = ${String(b.minutes).padStart(5)}   (${b.why})\n`);

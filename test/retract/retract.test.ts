@@ -228,7 +228,7 @@ describe('copydesk retract: exactly once', () => {
     nets.mastodon.behave = async () => {
       claimed();
       await gate;
-      return 'ok';
+      return 'ok' as const;
     };
     const publishing = run([p], T, 'pub1');
     await started;
