@@ -28,6 +28,8 @@ export interface RepoLinks {
   issue: (n: number) => string;
   /** The publisher workflow's page (Run workflow retries a failed send). */
   publishWorkflow: string;
+  /** The retract workflow's page (Run workflow → the post's id and why: takes a sent post back down). */
+  retractWorkflow: string;
   /** A file of the default branch in GitHub's web view. */
   file: (path: string) => string;
   /** GitHub's new-file editor in `dir`, prefilled: `…/new/<branch>/<dir>?filename=…&value=…`. */
@@ -53,6 +55,7 @@ export function repoLinks(repoUrl: string, branch = DEFAULT_BRANCH): RepoLinks {
     openFreezeIssues: `${repoUrl}/issues?q=${encodeURIComponent('is:issue is:open label:freeze')}`,
     issue: (n) => `${repoUrl}/issues/${n}`,
     publishWorkflow: `${repoUrl}/actions/workflows/publish.yml`,
+    retractWorkflow: `${repoUrl}/actions/workflows/retract.yml`,
     file: (path) => `${repoUrl}/blob/${branch}/${path.split('/').map(encodeURIComponent).join('/')}`,
     newFile: (dir, filename, value) => `${repoUrl}/new/${branch}/${dir}?${new URLSearchParams({ filename, value }).toString()}`,
   };
