@@ -253,10 +253,29 @@ describe('copydesk retract: exactly once', () => {
       const b = createGitStore({ repoDir: f.clones[1]!, branch: 'copydesk-state', remote: 'origin', sleep: async () => {} });
       const p = thread();
       await run([p], T, 'pub1', a);
+      // Whichever run claims the parts holds its first delete until the other run has finished
+      // (at most 3 s): the two really overlap, whatever the timing of the two git pushes.
+      const done: Record<string, () => void> = {};
+      const finished = Object.fromEntries(['retA', 'retB'].map((id) => [id, new Promise<void>((r) => (done[id] = r))]));
+      const holding = (runId: string, other: string): RetractOptions['channels'] => {
+        let first = true;
+        return (n) => {
+          const ch = channelOf(n);
+          return { ...ch, remove: async (ref, net) => {
+            if (first) {
+              first = false;
+              await Promise.race([finished[other], new Promise((r) => setTimeout(r, 3_000))]);
+            }
+            return ch.remove!(ref, net);
+          } };
+        };
+      };
       const both = await Promise.all([
-        take([p], T + 5 * MIN, 'retA', { store: a, by: 'ana' }),
-        take([p], T + 5 * MIN, 'retB', { store: b, by: 'bo' }),
+        take([p], T + 5 * MIN, 'retA', { store: a, by: 'ana', channels: holding('retA', 'retB') }).finally(() => done.retA!()),
+        take([p], T + 5 * MIN, 'retB', { store: b, by: 'bo', channels: holding('retB', 'retA') }).finally(() => done.retB!()),
       ]);
+      // One run deleted everything; the other saw it in flight and deleted nothing.
+      expect(both.map((r) => r.parts.every((x) => x.outcome === 'in-flight')).sort()).toEqual([false, true]);
       expect(nets.bluesky.removeCalls.sort()).toEqual(['bluesky-1', 'bluesky-2']);
       expect(nets.mastodon.removeCalls.sort()).toEqual(['mastodon-1', 'mastodon-2']);
       expect(nets.bluesky.delivered).toEqual([]);
