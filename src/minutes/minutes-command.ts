@@ -71,7 +71,7 @@ export const minutesCommand: Command = async (args, ctx) => {
   const loaded = await loadConfig(ctx.root);
   const scheduled = loaded.ok ? (await loadPosts(ctx.root, loaded.config)).posts.filter((p) => !p.draft && p.publishAt !== undefined && p.publishAt >= from && p.publishAt < until).length : 0;
   const normal = Math.round(perDay * days);
-  const hand = Object.entries(NORMAL_HAND_RUNS).map(([f, n]) => `${n} ${f.replace(/\.ya?ml$/, '')}`).join(', ');
+  const hand = Object.entries(NORMAL_HAND_RUNS).map(([f, n]) => `${n} ${f} run${n === 1 ? '' : 's'}`).join(', ');
   const cases: [string, number, number | undefined, Readonly<Record<string, number>>][] = [
     ['idle: nothing to publish', 0, GOALS.idle, {}],
     [`normal: ${perDay} posts a day (${normal} this month), ${hand} by hand`, normal, GOALS.normal, NORMAL_HAND_RUNS],
