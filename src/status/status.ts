@@ -103,7 +103,10 @@ export function statusText(s: StatusInput): string {
   if (retractions.length) {
     const left = retractions.filter((r) => !r.complete).length;
     lines.push(`Retracted:  ${retractions.length} post/network${retractions.length === 1 ? '' : 's'}${left ? `, ${left} with parts not confirmed removed (run \`copydesk retract <id>\` again)` : ''}`);
-    for (const r of retractions) lines.push(`  - ${r.postId} on ${r.network}: ${describeRetraction(r)}`);
+    // What is left to do always; finished ones only the latest few (the timeline has them all).
+    const shown = [...retractions.filter((r) => !r.complete), ...retractions.filter((r) => r.complete).slice(0, 5)];
+    for (const r of shown) lines.push(`  - ${r.postId} on ${r.network}: ${describeRetraction(r)}`);
+    if (shown.length < retractions.length) lines.push(`  (and ${retractions.length - shown.length} earlier, all removed: \`copydesk timeline\` lists them)`);
   }
 
   const q = quietPeriodAt(s.quietPeriods, s.now);
