@@ -13,7 +13,8 @@ import type { Network } from '../post/network.ts';
 import type { RunRecord } from '../publish/run-record.ts';
 import { latestByPart, type LedgerEvent } from '../schedule/ledger.ts';
 import { plan, type Decision } from '../schedule/plan.ts';
-import { openFailures } from '../status/status.ts';
+import { openFailures, openRetractions } from '../status/status.ts';
+import { describeRetraction } from '../schedule/retraction.ts';
 import { explainCodes, withoutMachinePaths } from '../status/failure-text.ts';
 
 export type { RunRecord };
@@ -93,6 +94,22 @@ export interface OpenFailure {
   runId: string;
 }
 
+/** A post taken back on a network (`copydesk retract`), as `copydesk status` lists it. */
+export interface SiteRetraction {
+  postId: string;
+  network: Network;
+  /** When it was retracted (ISO 8601). */
+  at: string;
+  /** Who. */
+  by: string;
+  /** Why. */
+  reason: string;
+  /** Every part that went out is confirmed removed. */
+  complete: boolean;
+  /** One line: who, why, when and what is still up (the same words as `copydesk status`). */
+  text: string;
+}
+
 export interface SiteData {
   /** The build's clock (epoch ms). */
   now: number;
@@ -108,6 +125,8 @@ export interface SiteData {
   runs: SiteRuns;
   /** Open failures, newest first. */
   failures: OpenFailure[];
+  /** Retractions, newest first (unfinished ones are also on their post's page). */
+  retractions: SiteRetraction[];
   /** Who holds which account (names of secrets only). */
   credentials: CredentialEntry[];
   /** Number of posts per overall status. */
@@ -237,6 +256,7 @@ export function buildSiteData(input: SiteDataInput): SiteData {
     freezeLog: [...(input.freezeLog ?? [])].sort((a, b) => b.at.localeCompare(a.at)),
     runs: input.runs ?? {},
     failures,
+    retractions: openRetractions(input.events).map((r) => ({ postId: r.postId, network: r.network, at: r.retract.at, by: r.retract.by ?? 'unknown', reason: r.retract.reason ?? '', complete: r.complete, text: describeRetraction(r) })),
     credentials: config.credentials,
     counts,
   };

@@ -328,6 +328,7 @@ describe('every reader of the ledger understands a retraction', () => {
     expect(site.posts[0]).toMatchObject({ status: 'retracted', reason: expect.stringContaining('by ana: wrong date: the market is on Saturday') });
     expect(site.posts[0]!.networks[0]!.links).toEqual([]);
     expect(site.counts.retracted).toBe(1);
+    expect(site.retractions).toEqual([expect.objectContaining({ postId: 'bad-date', network: 'mastodon', by: 'ana', complete: true, text: expect.stringContaining('its part was removed') })]);
 
     const tl = buildTimeline({ since: T - 60 * MIN, until: T + 60 * MIN, commits: [], ledger: events, freezeLog: [], active: [], now: T + 6 * MIN, holdingLog: [], posts: [p] });
     expect(tl.filter((e) => e.kind === 'retracted')).toEqual([expect.objectContaining({ by: 'ana', what: expect.stringContaining('**Retracted** `bad-date` on every network: wrong date') })]);
