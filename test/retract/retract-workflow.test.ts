@@ -50,7 +50,11 @@ describe('retract.yml', () => {
     expect(text.match(/secrets\.\w+/g)?.sort()).toEqual(['secrets.BLUESKY_APP_PASSWORD', 'secrets.MASTODON_TOKEN']);
     // Inputs only through the environment; the id after `--`, never read as an option.
     for (const s of job.steps) if (s.run) expect(s.run).not.toContain('${{');
-    expect(job.steps.find((s) => s.id === 'retract')!.run).toContain('node scripts/copydesk.ts "$@" -- "$POST_ID"');
+    const step = job.steps.find((s) => s.id === 'retract')!;
+    expect(step.run).toContain('node scripts/copydesk.ts "$@" -- "$POST_ID"');
+    // Who: the person who pressed the button (or re-ran it), not whoever first started the run.
+    expect(step.env?.BY).toBe('${{ github.triggering_actor }}');
+    expect(step.run).toContain('--by "$BY"');
   });
 
   it('pins every action to the same full commit sha as the publisher', async () => {
@@ -97,10 +101,10 @@ describe('retract.yml', () => {
       const env = { PATH: process.env.PATH!, HOME: process.env.HOME!, COPYDESK_ROOT: repo.root, COPYDESK_NOW: '2027-03-15T08:05:00Z', USER: 'someone' };
       await run(process.execPath, ['scripts/copydesk.ts', 'publish'], { cwd: ROOT, env });
       // A hostile id: read as the id (refused as one), never as an option.
-      const bad = await run('bash', ['-e', '-c', script], { cwd: ROOT, env: { ...env, POST_ID: '--dry-run', REASON: 'x', NETWORK: 'all', DRY_RUN: 'false', GITHUB_ACTOR: 'ana' } }).catch((e: { code: number; stderr: string }) => e);
+      const bad = await run('bash', ['-e', '-c', script], { cwd: ROOT, env: { ...env, POST_ID: '--dry-run', REASON: 'x', NETWORK: 'all', DRY_RUN: 'false', BY: 'ana' } }).catch((e: { code: number; stderr: string }) => e);
       expect((bad as { code: number }).code).toBe(2);
       expect((bad as { stderr: string }).stderr).toContain('"--dry-run" is not a post id');
-      const r = await run('bash', ['-e', '-c', script], { cwd: ROOT, env: { ...env, POST_ID: 'bad-date', REASON: 'wrong date; market is Saturday', NETWORK: 'mastodon', DRY_RUN: 'false', GITHUB_ACTOR: 'ana', COPYDESK_NOW: '2027-03-15T08:30:00Z' } });
+      const r = await run('bash', ['-e', '-c', script], { cwd: ROOT, env: { ...env, POST_ID: 'bad-date', REASON: 'wrong date; market is Saturday', NETWORK: 'mastodon', DRY_RUN: 'false', BY: 'ana', GITHUB_ACTOR: 'someone-else', COPYDESK_NOW: '2027-03-15T08:30:00Z' } });
       expect(r.stdout).toContain('by ana');
       expect(r.stdout).toContain('mastodon part 1: deleted');
       expect(r.stdout).toContain('Done: nothing of it is on the networks any more.');
