@@ -164,6 +164,8 @@ export async function retract(o: RetractOptions): Promise<RetractResult> {
     // ── 1. the decision and the claims, in one compare-and-swap on the newest state.
     let claims: { network: Network; part: number; sent: LedgerEvent }[] = [];
     let pending: { network: Network; part: number; e: LedgerEvent; inFlight: boolean }[] = [];
+    /** This round's compare-and-swap stored the decision (re-set on each retry of the swap). */
+    let wrote = false;
     const examine = (events: LedgerEvent[], nowMs: number, fresh: LedgerEvent[]) => {
       claims = [];
       pending = [];
@@ -205,16 +207,17 @@ export async function retract(o: RetractOptions): Promise<RetractResult> {
       const text = await read(path);
       const events = parseLedgerFile(text);
       const fresh: LedgerEvent[] = [];
-      decidedNow = false;
+      wrote = false;
       for (const network of scope) {
         if (retractionCovering(events, network)) continue;
         fresh.push(event(network, 0, 'retract', { reason: o.reason, ...(all ? { allNetworks: true } : {}) }));
-        decidedNow = true;
+        wrote = true;
       }
       examine(events, o.now().getTime(), fresh);
       return fresh.length ? { [path]: appendEvents(text, fresh) } : null;
     });
-    if (round === 0 && decidedNow) log(`retracted ${postId} on ${all ? 'every network' : scope.join(', ')} by ${o.by}: ${o.reason} (nothing of it is sent again)`);
+    decidedNow ||= wrote;
+    if (wrote) log(`retracted ${postId} on ${all ? 'every network' : scope.join(', ')} by ${o.by}: ${o.reason} (nothing of it is sent again)`);
 
     // ── 2. delete what this run claimed, recording each result at once.
     for (const c of claims) {

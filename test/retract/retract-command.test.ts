@@ -95,6 +95,20 @@ describe('copydesk retract (command)', () => {
     expect((await ledger('real')).map((e) => e.state)).toEqual(['sent', 'retract', 'retract-intent', 'retract-failed']);
   });
 
+  it('the outbox deletes only its own files: a crafted reference is refused, nothing outside is touched', async () => {
+    const { createOutboxChannel } = await import('../../src/publish/outbox.ts');
+    const ch = createOutboxChannel(join(repo.root, 'outbox'), 'mastodon', () => new Date('2027-03-15T09:00:00Z'));
+    await writeFile(join(repo.root, 'victim.0.json'), '{"keep":true}');
+    for (const id of ['mastodon/../../victim.0', 'bluesky/bad-date.0', 'mastodon/bad-date', '/etc/passwd']) {
+      expect((await ch.remove!({ id }, 'mastodon')).status, id).toBe('failed');
+    }
+    expect(await readFile(join(repo.root, 'victim.0.json'), 'utf8')).toBe('{"keep":true}');
+    expect((await outbox('mastodon', 'bad-date', 0)).removedAt).toBeUndefined();
+    // Its own file: marked once, then "already gone".
+    expect(await ch.remove!({ id: 'mastodon/bad-date.0' }, 'mastodon')).toEqual({ status: 'removed', alreadyGone: false });
+    expect(await ch.remove!({ id: 'mastodon/bad-date.0' }, 'mastodon')).toEqual({ status: 'removed', alreadyGone: true });
+  });
+
   it('is listed in `copydesk --help` and has its own --help', async () => {
     const { stdout } = await run(process.execPath, [join(import.meta.dirname, '../../scripts/copydesk.ts'), '--help']);
     expect(stdout).toMatch(/^ {2}retract +take a post that went out back down/m);
