@@ -114,7 +114,7 @@ export function buildTimeline(t: TimelineInput): TimelineEntry[] {
         continue;
       }
       case 'retracted':
-        out.push({ at: Date.parse(e.at), kind: 'removed', what: `${code(e.postId)} ${e.alreadyGone ? 'was already gone from' : 'deleted on'} ${e.network}${parts}${first.ref?.id ? ` (id ${first.ref.id})` : ''}`, by: e.by ? `${e.by} (retract run ${e.runId})` : `retract run ${e.runId}`, source: 'ledger' });
+        out.push({ at: Date.parse(e.at), kind: 'removed', what: `${code(e.postId)} ${e.alreadyGone ? 'was already gone from' : 'deleted on'} ${e.network}${via}${parts}${evs.length === 1 && first.ref?.id ? ` (id ${first.ref.id})` : ''}`, by: e.by ? `${e.by} (retract run ${e.runId})` : `retract run ${e.runId}`, source: 'ledger' });
         continue;
       case 'retract-failed':
         out.push({ at: Date.parse(e.at), kind: 'failed', what: `${code(e.postId)} could not be deleted on ${e.network}${parts}${e.error ? `: ${e.error}` : ''}${e.action ? `. Action: ${e.action}` : ''}`, by: e.by ? `${e.by} (retract run ${e.runId})` : `retract run ${e.runId}`, source: 'ledger' });
