@@ -16,6 +16,8 @@
  * The freeze is read last: inside the compare-and-swap of step 2 (after approval, media and every
  * other check), and once more right before the request leaves; a due post a freeze holds is
  * recorded missed at once (never sent on its own after the thaw).
+ * A retraction (`copydesk retract`) stored before the intent wins in the same compare-and-swap: the
+ * part is never sent (src/retract/retract.ts deletes what was out before it).
  * A crash between 2 and 4 leaves the intent: the next run reads back. Channels are built lazily, so
  * an idle tick logs in nowhere and makes no network call.
  */

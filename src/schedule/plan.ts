@@ -16,6 +16,9 @@
  *   stamped by a clock that is behind cannot make it look due after the freeze either.)
  * - A post whose part already went out is never changed on the network: if its text, media or
  *   number of parts differs from what the ledger recorded, nothing more is sent (`changed`).
+ * - Retracted (`copydesk retract`, src/schedule/retraction.ts) wins over everything: nothing of the
+ *   post is sent again on a network it covers (every network, also ones added later, unless
+ *   limited), whatever the file says now; the decision says who, why, when and what is still up.
  * - Never after `expires`. Drafts never. A backlog never fires as a burst: `maxPerRun` posts per
  *   network per run and `minSpacingMinutes` between two posts on one network.
  * - Anything that may already be on the network (an `intent` or `unknown` without a result) is read
