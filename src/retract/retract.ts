@@ -219,8 +219,9 @@ export async function retract(o: RetractOptions): Promise<RetractResult> {
     decidedNow ||= wrote;
     if (wrote) log(`retracted ${postId} on ${all ? 'every network' : scope.join(', ')} by ${o.by}: ${o.reason} (nothing of it is sent again)`);
 
-    // ── 2. delete what this run claimed, recording each result at once.
-    for (const c of claims) {
+    // ── 2. delete what this run claimed, recording each result at once. The last part of a thread
+    // first: while it comes down, no reader sees a reply whose start is already gone.
+    for (const c of [...claims].sort((a, b) => b.part - a.part)) {
       const label = `${c.network}: ${postId} part ${c.part + 1}`;
       let result!: RemoveResult;
       if (!c.sent.ref) result = { status: 'failed', error: 'the ledger has no reference of this part', action: 'Find the post on the network and delete it by hand.' };

@@ -64,8 +64,9 @@ describe('retract on Mastodon', () => {
     const r = await take(T + 10 * MIN, 'ret1');
     expect(r.complete).toBe(true);
     expect(fake.statuses).toEqual([]);
-    expect(fake.deleted.map((s) => s.id)).toEqual(ids);
-    expect(deletes().map((d) => d.path)).toEqual(ids.map((id) => `/api/v1/statuses/${id}`));
+    // The reply first, then the status it replies to: one DELETE each.
+    expect(fake.deleted.map((s) => s.id)).toEqual([...ids].reverse());
+    expect(deletes().map((d) => d.path)).toEqual([...ids].reverse().map((id) => `/api/v1/statuses/${id}`));
     // Nothing is ever posted again for it.
     await publish({ posts: [p()], store, channels: channel, config: testConfig(), now: () => new Date(T + 20 * MIN), runId: 'pub2', dryRun: false, log: () => {} });
     expect(fake.requests.filter((x) => x.method === 'POST' && x.path === '/api/v1/statuses')).toHaveLength(2);
@@ -102,9 +103,10 @@ describe('retract on Mastodon', () => {
     await sendIt();
     fake.failNextDeletes({ kind: 'server-error', status: 503 });
     const first = await take(T + 10 * MIN, 'ret1');
-    expect(first.parts.map((x) => x.outcome)).toEqual(['retry', 'removed']);
+    // The reply is deleted first, and the 503 hits it; the first status comes down.
+    expect(first.parts.map((x) => x.outcome)).toEqual(['removed', 'retry']);
     const second = await take(T + 12 * MIN, 'ret2');
-    expect(second.parts.map((x) => x.outcome)).toEqual(['removed', 'was-removed']);
+    expect(second.parts.map((x) => x.outcome)).toEqual(['was-removed', 'removed']);
     expect(fake.statuses).toEqual([]);
     expect(fake.deleted).toHaveLength(2);
   });
@@ -124,13 +126,14 @@ describe('retract on Mastodon', () => {
     expect(fake.deleted).toHaveLength(1);
     expect((await readLedgerAppendOrder(store)).map((e) => e.state).slice(-3)).toEqual(['retract', 'retract-intent', 'retract-intent']);
 
-    // The next run, after the dead run's window: part 1 is asked once more (404: already gone), part 2 deleted.
+    // The next run, after the dead run's window: part 2 (deleted first, then the kill) is asked once
+    // more (404: already gone), part 1 deleted.
     const r = await take(T + 15 * MIN, 'next');
-    expect(r.parts.map((x) => x.outcome)).toEqual(['already-gone', 'removed']);
+    expect(r.parts.map((x) => x.outcome)).toEqual(['removed', 'already-gone']);
     expect(r.complete).toBe(true);
     expect(fake.statuses).toEqual([]);
     expect(fake.deleted).toHaveLength(2);
     const events = await readLedgerAppendOrder(store);
-    expect(events.filter((e) => e.state === 'retracted').map((e) => [e.part, e.alreadyGone ?? false, e.runId])).toEqual([[0, true, 'next'], [1, false, 'next']]);
+    expect(events.filter((e) => e.state === 'retracted').map((e) => [e.part, e.alreadyGone ?? false, e.runId])).toEqual([[1, true, 'next'], [0, false, 'next']]);
   });
 });

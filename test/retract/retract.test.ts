@@ -146,7 +146,7 @@ describe('copydesk retract: exactly once', () => {
     expect(r.parts.map((x) => x.outcome)).toEqual(['already-gone', 'removed']);
     expect(r.complete).toBe(true);
     const events = await readLedgerAppendOrder(store);
-    expect(events.filter((e) => e.state === 'retracted').map((e) => e.alreadyGone ?? false)).toEqual([true, false]);
+    expect(events.filter((e) => e.state === 'retracted').map((e) => [e.part, e.alreadyGone ?? false])).toEqual([[1, false], [0, true]]);
   });
 
   test('a revoked token: failed with the action, open in the status; retried on the next run, deleted once', async () => {
