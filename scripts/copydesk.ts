@@ -19,6 +19,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   thaw: { summary: 'end the freeze; posts that fell due during it stay missed', load: async () => (await import('../src/freeze/freeze-command.ts')).thawCommand },
   status: { summary: 'freeze state, last successful publisher run, open failures', load: async () => (await import('../src/status/status-command.ts')).statusCommand },
   holding: { summary: 'send a pre-approved holding statement during an incident (even while frozen)', load: async () => (await import('../src/holding/holding-command.ts')).holdingCommand },
+  inbox: { summary: 'customer replies: `inbox comment` (/reply, /approve on a feedback issue), `inbox send` (approved replies, once)', load: async () => (await import('../src/feedback/inbox-command.ts')).inboxCommand },
   watchdog: { summary: 'open an issue when the publisher has not succeeded for over an hour', load: async () => (await import('../src/watchdog/watchdog-command.ts')).watchdogCommand },
   timeline: { summary: 'post-incident timeline (--since, --until) as Markdown', load: async () => (await import('../src/timeline/timeline-command.ts')).timelineCommand },
   setup: { summary: 'apply or verify the GitHub repository rules (`setup github [--dry-run|--check]`)', load: async () => (await import('../src/github/setup-command.ts')).setupCommand },
