@@ -66,11 +66,12 @@ export async function readConversation(store: StateStore, id: string): Promise<C
 
 export const user = (login: string): FakeUser => ({ login, type: 'User' });
 
-/** Team: anna (owner, admin), ola and piotr (write), tomek (triage: not enough), a stranger (read). */
+/** Team: anna (owner, admin), ola, piotr and kasia (write), tomek (triage: not enough), a stranger (read). */
 export function seedTeam(gh: GitHubFake): void {
   gh.roles.set('anna', 'admin');
   gh.roles.set('ola', 'write');
   gh.roles.set('piotr', 'maintain');
+  gh.roles.set('kasia', 'write');
   gh.roles.set('tomek', 'triage');
   gh.roles.set('stranger', 'none');
 }
