@@ -10,7 +10,10 @@
  *   and `paths-ignore` let a change to `posts/` through (a post is one pull request and one merge);
  * - `workflow_run`: one run per run of the workflows it follows;
  * - dispatched by another workflow's `gh workflow run <file>`: one run per run of that workflow that
- *   records something (for the publisher: one per post sent).
+ *   records something (for the publisher: one per post sent; for the feedback inbox: one per reply
+ *   approved);
+ * - `issue_comment` (the feedback inbox): one run per inbox command (`/reply`, `/approve`); every
+ *   other comment is skipped by the job's `if:`, and a skipped job is not billed.
  * Each run bills its jobs (a job gated on `vars.COPYDESK_PAGES` counts only with Pages on) times the
  * job's billed minutes (`jobMinutes`, default 1: every copydesk job but the test suite and the site
  * build finishes within its first minute). Pure.
@@ -29,6 +32,8 @@ export interface WorkflowBilling {
   onPostPullRequest: boolean;
   /** Runs for a push of a post to the default branch (the merge). */
   onPostPush: boolean;
+  /** Runs for an inbox command written as an issue comment (`issue_comment`). */
+  onInboxComment: boolean;
   /** Names of the workflows whose completion starts it (`workflow_run`). */
   after: string[];
   /** Files this workflow starts with `gh workflow run` after a run that recorded something. */
@@ -45,6 +50,10 @@ export interface Workload {
   postPullRequests: number;
   /** Publisher runs that record something (a send, a missed post). */
   recordingPublishRuns: number;
+  /** Inbox commands written as issue comments (`/reply` and `/approve`: two per reply). Default 0. */
+  inboxComments?: number;
+  /** Replies approved (each starts the publisher at once). Default 0. */
+  inboxApprovals?: number;
 }
 
 export interface WorkflowBill {
@@ -99,6 +108,7 @@ export function workflowBilling(file: string, wf: unknown, opts: { pages: boolea
     crons,
     onPostPullRequest: 'pull_request' in on && letsPostThrough(on.pull_request),
     onPostPush: 'push' in on && letsPostThrough(on.push) && (!pushTrigger?.branches || pushTrigger.branches.includes('main')),
+    onInboxComment: 'issue_comment' in on,
     after: 'workflow_run' in on ? ((on.workflow_run as { workflows?: string[] })?.workflows ?? []).map(String) : [],
     dispatches: [...dispatches],
     jobs,
@@ -119,6 +129,7 @@ export function monthBill(workflows: readonly WorkflowBilling[], work: Workload,
     if (w.crons.length) add(w.file, ticksBetween(w.crons, from, until).length, `cron ${w.crons.map((c) => `'${c.source}'`).join(', ')}`);
     if (w.onPostPullRequest) add(w.file, work.postPullRequests, `${work.postPullRequests} post pull requests`);
     if (w.onPostPush) add(w.file, work.postPullRequests, `${work.postPullRequests} merges`);
+    if (w.onInboxComment) add(w.file, work.inboxComments ?? 0, `${work.inboxComments ?? 0} inbox commands (/reply, /approve)`);
   }
   // Followers of workflows counted above (`workflow_run` on check → preview-comment).
   for (const w of workflows) {
@@ -133,6 +144,8 @@ export function monthBill(workflows: readonly WorkflowBilling[], work: Workload,
       // Only the publisher dispatches on a schedule; freeze/holding dispatches are rare (0 in a normal month).
       const n = w.crons.length ? work.recordingPublishRuns : 0;
       if (n) add(target, n, `${n} ${w.name} runs that recorded something`);
+      const approvals = w.onInboxComment ? (work.inboxApprovals ?? 0) : 0;
+      if (approvals) add(target, approvals, `${approvals} replies approved (${w.name} starts it at once)`);
     }
   }
   const bills: WorkflowBill[] = workflows.map((w) => {
