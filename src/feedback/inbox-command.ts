@@ -22,6 +22,8 @@ import { commandWord, COMMENT_COMMANDS } from './comment-command.ts';
 import type { CommentEvent } from './reply-comment.ts';
 import { replyGitHub, verifyCommentSource } from './reply-github.ts';
 import { sendReplies, type ReplyOutcome } from './reply-send.ts';
+import { preparePostReplies } from './reply-post.ts';
+import { loadPosts } from '../post/load-posts.ts';
 
 const HELP = `Usage: copydesk inbox <comment|send> [options]
 
@@ -125,6 +127,18 @@ async function sendCmd(args: string[], ctx: CommandContext): Promise<number> {
     return 1;
   }
   const store = await openStateStore(ctx, dryRun ? { readOnly: true } : {});
+  // Reply files (`reply_to:` in posts/): recorded and approved through the pull request's review.
+  const replyPosts = (await loadPosts(ctx.root, config)).posts.filter((p) => p.replyTo);
+  if (replyPosts.length) {
+    const approve = ctx.env.GITHUB_ACTIONS === 'true' ? await approvalGate(ctx) : undefined;
+    if (approve === 'missing') {
+      ctx.err('copydesk inbox send: in GitHub Actions reply files need the approval check, which needs GITHUB_TOKEN and GITHUB_REPOSITORY; no reply file sent.\n');
+    } else if (!dryRun) {
+      for (const p of await preparePostReplies({ posts: replyPosts, store, config, now: ctx.now, ...(approve ? { approve } : {}) })) {
+        if (p.status !== 'ready') ctx.out(`${redact(`reply ${p.replyId} (${p.file}): ${p.status}: ${p.reason}`)}\n`);
+      }
+    }
+  }
   const outcomes = await sendReplies({
     store, channels: setup.channel, config, now: () => ctx.now, runId: runIdFrom(ctx), dryRun, redact,
     credentials: setup.credentials, credentialHelp: setup.credentialHelp,
@@ -136,4 +150,16 @@ async function sendCmd(args: string[], ctx: CommandContext): Promise<number> {
   if (!worth.length) ctx.out('inbox: no reply to send\n');
   for (const o of worth) ctx.out(`${redact(describe(o))}\n`);
   return outcomes.some((o) => o.status === 'held' && o.action) ? 1 : 0;
+}
+
+/** The publisher's approval gate for reply files (required in Actions). */
+async function approvalGate(ctx: CommandContext) {
+  const token = ctx.env.GITHUB_TOKEN?.trim();
+  const repository = ctx.env.GITHUB_REPOSITORY?.trim();
+  if (!token || !repository) return 'missing' as const;
+  const { createApprovalGate } = await import('../publish/approval-gate.ts');
+  return createApprovalGate({
+    root: ctx.root, repository, branch: ctx.env.GITHUB_REF_NAME?.trim() || 'main', token, env: ctx.env,
+    ...(ctx.env.GITHUB_API_URL ? { apiUrl: ctx.env.GITHUB_API_URL } : {}),
+  });
 }

@@ -110,3 +110,41 @@ test('the bill: one run per inbox command, one publisher run per approval, nothi
   expect(busy.workflows.find((w) => w.file === 'feedback.yml')!.runs).toBe(60);
   expect(busy.workflows).toHaveLength(1); // publish.yml is billed from its own file; here only the dispatch count matters
 });
+
+test('a reply file (`reply_to:` in posts/) passes the check, is never published as a post, and `inbox send` sends it once as a reply', async () => {
+  const { writeFiles } = await import('../helpers/crisis-repo.ts');
+  const { checkCommand } = await import('../../src/check/check-command.ts');
+  const { publishCommand } = await import('../../src/publish/publish-command.ts');
+  await writeFiles(root, { 'posts/reply-maria.md': '---\nid: reply-maria\nchannels: [mastodon]\nreply_to: "mastodon:110000000000000099"\n---\nSorry, Maria. The next loaf is on us.\n' });
+  const check = context(root, NOW);
+  expect(await checkCommand(['posts/reply-maria.md'], check.ctx), check.out() + check.err()).toBe(0);
+
+  const pub = context(root, '2027-03-15T08:05:00Z');
+  await publishCommand([], pub.ctx);
+  expect(pub.out()).not.toMatch(/reply-maria/);
+
+  const send = context(root, '2027-03-15T08:05:00Z');
+  expect(await inboxCommand(['send'], send.ctx)).toBe(0);
+  expect(send.out()).toMatch(/reply p\.reply-maria: sent/);
+  const json = (await readdir(join(root, 'outbox/mastodon'))).filter((f) => f.endsWith('.json'));
+  expect(json).toHaveLength(1);
+  expect(JSON.parse(await readFile(join(root, 'outbox/mastodon', json[0]!), 'utf8'))).toMatchObject({ inReplyTo: '110000000000000099', text: '@maria@example.social Sorry, Maria. The next loaf is on us.' });
+  const again = context(root, '2027-03-15T08:35:00Z');
+  await inboxCommand(['send'], again.ctx);
+  expect((await readdir(join(root, 'outbox/mastodon'))).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+});
+
+test('reply_to is validated by the one parser: one network, the conversation\'s, one part, no media, a readable target', async () => {
+  const { parsePost } = await import('../../src/post/parse-post.ts');
+  const { defaultConfig } = await import('../../src/config/config.ts');
+  const config = { ...defaultConfig(), channels: { ...defaultConfig().channels, enabled: ['bluesky', 'mastodon'] as ('bluesky' | 'mastodon')[] } };
+  const parse = (fm: string, body = 'Sorry!') => parsePost({ file: 'posts/r.md', root: '/repo', bytes: new TextEncoder().encode(`---\nid: r\n${fm}\n---\n${body}\n`), config });
+  expect(parse('channels: [mastodon]\nreply_to: "mastodon:1100"')).toMatchObject({ ok: true, post: { replyTo: 'mastodon:1100' } });
+  expect(parse('channels: [bluesky]\nreply_to: "https://bsky.app/profile/maria.test/post/3k"')).toMatchObject({ ok: true });
+  const messages = (r: ReturnType<typeof parse>) => r.problems.map((p) => `${p.line}: ${p.message}`).join('\n');
+  expect(messages(parse('channels: [bluesky, mastodon]\nreply_to: "mastodon:1100"'))).toMatch(/3: a reply goes to one network, the conversation's \(mastodon\)/);
+  expect(messages(parse('channels: [bluesky]\nreply_to: "mastodon:1100"'))).toMatch(/must list exactly that one/);
+  expect(messages(parse('channels: [mastodon]\nreply_to: "javascript:alert(1)"'))).toMatch(/4: `reply_to` "javascript:alert\(1\)" is neither/);
+  expect(messages(parse('channels: [mastodon]\nreply_to: "mastodon:1100"', 'one\n---\ntwo'))).toMatch(/a reply is one message/);
+  expect(messages(parse('channels: [mastodon]'))).toMatch(/`publish_at` is missing/);
+});
