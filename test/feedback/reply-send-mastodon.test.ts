@@ -15,6 +15,8 @@ import { OFF_AIR_PUBLIC_TEXT } from '../../src/feedback/reply-target.ts';
 import { createMastodonChannel } from '../../src/publish/mastodon.ts';
 import { readLedger } from '../../src/schedule/ledger.ts';
 import { createDirStore } from '../../src/state/dir-store.ts';
+import { createGitStore } from '../../src/state/git-store.ts';
+import { gitFixture } from '../publish/publisher-helpers.ts';
 import type { StateStore } from '../../src/state/store.ts';
 import { startGitHubFake, type GitHubFake } from '../fakes/github-fake.ts';
 import { startMastodonFake, type FakeStatus, type MastodonFake } from '../fakes/mastodon-fake.ts';
@@ -190,6 +192,27 @@ describe('exactly once', () => {
     expect([a[0]!.status, b[0]!.status].sort()).toContain('sent');
     await send(at(20), 'run-c');
     expect(ours()).toHaveLength(1);
+  });
+
+  test('two runners with their own clones of the git state branch, sending at the same moment: one status, one outcome', async () => {
+    const f = await gitFixture(2);
+    try {
+      const [a, b] = f.clones.map((repoDir) => createGitStore({ repoDir, branch: 'copydesk-state', remote: 'origin', sleep: async () => {} }));
+      store = a!;
+      await setup();
+      const id = await approved('/reply Sorry, Maria, we will replace it.');
+      const run = (s: StateStore, runId: string) => sendReplies({ store: s, channels: () => channel(), config, now: () => at(5), runId, dryRun: false, log: () => {} });
+      const [ra, rb] = await Promise.all([run(a!, 'runner-a'), run(b!, 'runner-b')]);
+      expect([ra[0]!.status, rb[0]!.status]).toContain('sent');
+      await run(b!, 'runner-c');
+      expect(ours()).toHaveLength(1);
+      await b!.refresh();
+      const events = await readReplyEvents(b!, id);
+      expect(events.filter((e) => e.type === 'attempt')).toHaveLength(1);
+      expect(events.filter((e) => e.type === 'outcome')).toHaveLength(1);
+    } finally {
+      await f.cleanup();
+    }
   });
 
   async function crash(): Promise<void> {
