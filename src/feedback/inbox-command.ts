@@ -73,7 +73,8 @@ async function commentCmd(args: string[], ctx: CommandContext): Promise<number> 
     return 0;
   }
   if (payload.issue.pull_request) return ctx.out('a pull request comment; nothing to do\n'), 0;
-  const word = commandWord(c.body);
+  // An edit or deletion of a former /reply goes to the reply handler too (it withdraws the draft).
+  const word = commandWord(c.body) ?? (payload.action === 'edited' || payload.action === 'deleted' ? '/reply' : undefined);
   if (!word) return ctx.out('not an inbox command; nothing to do\n'), 0;
   const gh = githubFromEnv(ctx.env);
   if (!gh.ok) {

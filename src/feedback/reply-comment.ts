@@ -73,8 +73,8 @@ export const findingsMarker = (replyId: string) => `reply:${replyId}`;
 export async function handleReplyComment(o: ReplyCommentOptions): Promise<ReplyCommentResult> {
   const { event } = o;
   const actor = event.sender ?? event.user;
-  const cmd = parseReplyCommand(event.body);
-  if (cmd.kind === 'none') return { status: 'ignored', reason: 'not a /reply or /approve comment' };
+  const cmd = event.action === 'deleted' ? ({ kind: 'none' } as const) : parseReplyCommand(event.body);
+  if (cmd.kind === 'none') return withdraw(o);
   if (event.action !== 'created' && event.action !== 'edited') return { status: 'ignored', reason: `comment ${event.action}` };
   if (isBot(actor) || isBot(event.user)) return { status: 'ignored', reason: `${actor.login} is a bot` };
   // Someone else editing a team member's /reply counts as them writing it: both must be team members.
@@ -93,6 +93,25 @@ export async function handleReplyComment(o: ReplyCommentOptions): Promise<ReplyC
   }
   if (cmd.kind === 'reply') return draft(o, conversation, cmd.flags, cmd.text, event.user.login, actor.login.toLowerCase() !== event.user.login.toLowerCase() ? actor.login : undefined);
   return approve(o, conversation, cmd.hash, actor.login);
+}
+
+/** A `/reply` comment deleted or edited into something else: its draft is withdrawn (nothing is sent). */
+async function withdraw(o: ReplyCommentOptions): Promise<ReplyCommentResult> {
+  const { event } = o;
+  const replyId = `c${event.commentId}`;
+  if (event.action !== 'edited' && event.action !== 'deleted') return { status: 'ignored', reason: 'not a /reply or /approve comment' };
+  const before = replyState(replyId, await readReplyEvents(o.store, replyId));
+  if (!before.draft || before.withdrawn) return { status: 'ignored', reason: 'not a /reply or /approve comment' };
+  // Only the comment's author or someone with write access can edit or delete a comment on GitHub; check anyway.
+  const by = (event.sender ?? event.user).login;
+  const access = await o.github.writeAccess(by);
+  if (!access.ok || !access.canWrite) return { status: 'ignored', reason: `${by} has no confirmed write access; nothing done` };
+  const written = await appendReplyEvents(o.store, replyId, `inbox: reply ${replyId} withdrawn by ${by}`, (latest) => {
+    const s = replyState(replyId, latest);
+    return !s.draft || s.withdrawn || s.sent || (s.attempt && !s.attempt.outcome) ? [] : [{ type: 'withdrawn', at: o.now.toISOString(), replyId, by, how: event.action === 'deleted' ? 'deleted' : 'edited' }];
+  });
+  if (written.length && event.action === 'edited') await o.github.upsertComment(event.issue, findingsMarker(replyId), `${renderHeader(replyId)}\n\n**Withdrawn** by @${by}: the comment no longer starts with \`/reply\`, so nothing is sent. Write \`/reply …\` again to make a new version.`);
+  return written.length ? { status: 'refused', reason: 'withdrawn', replyId } : { status: 'ignored', reason: 'already sent or being sent; nothing withdrawn' };
 }
 
 async function draft(o: ReplyCommentOptions, c: Conversation, flags: DraftEvent['flags'], text: string, by: string, editedBy: string | undefined): Promise<ReplyCommentResult> {
@@ -144,6 +163,7 @@ async function approve(o: ReplyCommentOptions, c: Conversation, hash: string, by
       !s.draft ? 'the reply has no text'
       : s.sent ? 'it was already sent'
       : s.attempt && !s.attempt.outcome ? 'it is being sent already'
+      : s.withdrawn ? 'the reply was withdrawn (its comment deleted or no longer a /reply)'
       : s.draft.hash !== hash ? `the reply was edited after the version you approved (${hash}); read the new version and approve its hash (${s.draft.hash})`
       : isWriter(s.draft, by) ? `${by} wrote this reply; a second team member must approve it`
       : s.draft.check.errors > 0 ? `the reply has ${s.draft.check.errors} check error(s); errors block: the writer edits the /reply comment first`

@@ -127,7 +127,16 @@ export interface OutcomeEvent extends Base {
   runId: string;
 }
 
-export type ReplyEvent = DraftEvent | ApproveEvent | RefusedEvent | AttemptEvent | OutcomeEvent;
+/** The `/reply` comment was deleted, or edited into something that is not a `/reply`: nothing is sent. */
+export interface WithdrawnEvent extends Base {
+  type: 'withdrawn';
+  /** Who deleted or edited it. */
+  by: string;
+  /** `deleted` or `edited`. */
+  how: 'deleted' | 'edited';
+}
+
+export type ReplyEvent = DraftEvent | ApproveEvent | RefusedEvent | AttemptEvent | OutcomeEvent | WithdrawnEvent;
 
 /** State-store path of a reply's events. */
 export function replyPath(replyId: string): string {
@@ -185,6 +194,8 @@ export interface ReplyState {
   attempt?: AttemptEvent & { outcome?: OutcomeEvent };
   /** The reply is on the network (an outcome `sent`). */
   sent?: OutcomeEvent;
+  /** The current version was withdrawn (comment deleted or no longer a `/reply`): no approval counts. */
+  withdrawn?: WithdrawnEvent;
 }
 
 export function replyState(replyId: string, events: readonly ReplyEvent[]): ReplyState {
@@ -196,6 +207,9 @@ export function replyState(replyId: string, events: readonly ReplyEvent[]): Repl
     if (e.type === 'draft') {
       state.draft = e;
       draftIndex = i;
+      delete state.withdrawn;
+    } else if (e.type === 'withdrawn') {
+      state.withdrawn = e;
     } else if (e.type === 'attempt') {
       attempts.push({ ...e });
     } else if (e.type === 'outcome') {
@@ -208,7 +222,7 @@ export function replyState(replyId: string, events: readonly ReplyEvent[]): Repl
   });
   if (attempts.length) state.attempt = attempts.at(-1)!;
   const draft = state.draft;
-  if (draft) {
+  if (draft && !state.withdrawn) {
     for (let i = events.length - 1; i > Math.max(draftIndex, spentUpTo); i--) {
       const e = events[i]!;
       if (e.type !== 'approve' || e.hash !== draft.hash) continue;

@@ -164,6 +164,7 @@ async function sendOne(o: ReplySendOptions, replyId: string): Promise<ReplyOutco
   }
 
   if (!attempt) {
+    if (state.withdrawn) return { replyId, status: 'waiting', reason: `withdrawn by ${state.withdrawn.by} (the /reply comment was ${state.withdrawn.how})` };
     if (!state.approval) return { replyId, status: 'waiting', reason: state.attempt?.outcome?.status === 'missed' ? `not sent: ${state.attempt.outcome.reason ?? 'a freeze held it'}; approve it again to send it` : 'waiting for a second team member\'s /approve' };
     if (draft.check.errors > 0) return { replyId, status: 'held', reason: `the reply has ${draft.check.errors} check error(s); edit it` };
     if (o.verifySource && draft.source.kind === 'comment') {

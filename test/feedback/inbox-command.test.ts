@@ -86,7 +86,7 @@ const workflow = async (f: string) => parseYaml(await readFile(join(import.meta.
 test('the feedback workflow: least privilege, no secrets, untrusted text only through the event file, the publisher started after an approval', async () => {
   const text = await readFile(join(import.meta.dirname, '../../.github/workflows/feedback.yml'), 'utf8');
   const wf = await workflow('feedback.yml');
-  expect(wf.on).toEqual({ issue_comment: { types: ['created', 'edited'] } });
+  expect(wf.on).toEqual({ issue_comment: { types: ['created', 'edited', 'deleted'] } });
   expect(wf.permissions).toEqual({});
   expect(wf.jobs.reply.permissions).toEqual({ actions: 'write', contents: 'write', issues: 'write' });
   expect(text).not.toMatch(/\$\{\{\s*secrets\./);

@@ -105,6 +105,21 @@ describe('who can approve it', () => {
     expect(net.delivered.map((d) => d.text)).toEqual(['@maria@example.social Sorry, Maria, that should not happen. Also: our cakes are the best in town, unlike the competition.']);
   });
 
+  test('a /reply edited into something else, or deleted, is withdrawn: an earlier approval no longer counts, nothing is sent', async () => {
+    const { id } = await comment(gh, store, config, user('ola'), issue, '/reply Sorry, Maria.', NOW);
+    await comment(gh, store, config, user('piotr'), issue, approveLine(gh, `c${id}`), later(1));
+    gh.editComment(id, 'Never mind, I will call her instead.');
+    expect(await handle(gh, store, config, eventFor(gh, id, 'edited'), later(2))).toMatchObject({ status: 'refused', reason: 'withdrawn' });
+    expect(botComment(gh, `c${id}`)).toMatch(/Withdrawn\*\* by @ola/);
+    expect((await send(later(3)))[0]).toMatchObject({ status: 'waiting', reason: expect.stringMatching(/withdrawn by ola/) });
+    // Deleted (GitHub sends the comment as it was): withdrawn too.
+    const second = await comment(gh, store, config, user('ola'), issue, '/reply Sorry again.', later(4));
+    await comment(gh, store, config, user('piotr'), issue, approveLine(gh, `c${second.id}`), later(5));
+    expect(await handle(gh, store, config, { ...eventFor(gh, second.id), action: 'deleted' }, later(6))).toMatchObject({ status: 'refused', reason: 'withdrawn' });
+    await send(later(7));
+    expect(net.sends).toBe(0);
+  });
+
   test('an edit on GitHub that copydesk has not taken in yet (its workflow failed) stops the send: the comment is re-read first', async () => {
     const { id } = await comment(gh, store, config, user('ola'), issue, '/reply Sorry, Maria.', NOW);
     await comment(gh, store, config, user('piotr'), issue, approveLine(gh, `c${id}`), later(1));
