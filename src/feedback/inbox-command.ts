@@ -92,7 +92,7 @@ async function commentCmd(args: string[], ctx: CommandContext): Promise<number> 
     user: { login: c.user.login, ...(c.user.type ? { type: c.user.type } : {}) },
     ...(payload.sender?.login ? { sender: { login: payload.sender.login, ...(payload.sender.type ? { type: payload.sender.type } : {}) } } : {}),
   };
-  const store = await openStateStore(ctx);
+  const store = await openStateStore(ctx, { config: loaded.config, redact });
   const handler = await COMMENT_COMMANDS[word]!();
   const result = await handler({ event, store, config: loaded.config, now: ctx.now, github: replyGitHub(gh.octokit, gh.owner, gh.repo, redact), log: (l) => ctx.out(`${redact(l)}\n`) });
   ctx.out(`${redact(`${result.status}${'reason' in result ? `: ${result.reason}` : ''}${'hash' in result ? ` (${result.replyId} ${result.hash})` : ''}`)}\n`);
@@ -127,7 +127,7 @@ async function sendCmd(args: string[], ctx: CommandContext): Promise<number> {
     ctx.err('copydesk inbox send: in GitHub Actions the /reply comments are re-read before sending, which needs GITHUB_TOKEN and GITHUB_REPOSITORY; nothing sent.\n');
     return 1;
   }
-  const store = await openStateStore(ctx, dryRun ? { readOnly: true } : {});
+  const store = await openStateStore(ctx, { readOnly: dryRun, config, redact });
   // Reply files (`reply_to:` in posts/): recorded and approved through the pull request's review.
   const replyPosts = (await loadPosts(ctx.root, config)).posts.filter((p) => p.replyTo);
   if (replyPosts.length) {
