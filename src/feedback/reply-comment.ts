@@ -134,7 +134,7 @@ async function draft(o: ReplyCommentOptions, c: Conversation, flags: DraftEvent[
   const check = await checkReplyTexts(planned.map((p) => p.text), c.network, lang, o.config, o.now.getTime());
   const outgoing = planned.map((p, i) => ({ ...p, text: check.published[i] ?? p.text }));
   const hash = replyHash(c.network, outgoing, flags, t.target);
-  const e: DraftEvent = { type: 'draft', at: o.now.toISOString(), replyId, conversation: c.id, network: c.network, source: { kind: 'comment', issue: event.issue, commentId: event.commentId }, by, ...(editedBy ? { editedBy } : {}), text, flags, target: t.target, outgoing, hash, check: { errors: check.errors, warnings: check.warnings } };
+  const e: DraftEvent = { type: 'draft', at: o.now.toISOString(), replyId, conversation: c.id, network: c.network, source: { kind: 'comment', issue: event.issue, commentId: event.commentId }, by, ...(editedBy ? { editedBy } : {}), text, flags, target: t.target, outgoing, hash, check: { errors: check.errors, warnings: check.warnings, findings: check.findings.slice(0, 20) } };
   const written = await appendReplyEvents(o.store, replyId, `inbox: reply ${replyId} drafted by ${by}`, (latest) => {
     const s = replyState(replyId, latest);
     if (s.sent || (s.attempt && !s.attempt.outcome)) return [];
@@ -180,8 +180,8 @@ async function approve(o: ReplyCommentOptions, c: Conversation, hash: string, by
   if (s.draft?.source.kind === 'comment') {
     const note = outcome.status === 'approved' ? `**Approved** by @${by} (version \`${hash}\`): it goes out on the next publisher run.` : `**Approval by @${by} not counted:** ${'reason' in outcome ? outcome.reason : ''}.`;
     const freezes = await readFreezes(o.store);
-    const check: ReplyCheck = { published: s.draft.outgoing.map((x) => x.text), findings: [], errors: s.draft.check.errors, warnings: s.draft.check.warnings };
-    await o.github.upsertComment(s.draft.source.issue, findingsMarker(replyId), `${renderFindings(s.draft, check, freezes.map((f) => f.by), o.config, true)}\n\n${note}`);
+    const check: ReplyCheck = { published: s.draft.outgoing.map((x) => x.text), findings: s.draft.check.findings ?? [], errors: s.draft.check.errors, warnings: s.draft.check.warnings };
+    await o.github.upsertComment(s.draft.source.issue, findingsMarker(replyId), `${renderFindings(s.draft, check, freezes.map((f) => f.by), o.config)}\n\n${note}`);
   }
   return outcome;
 }
@@ -213,13 +213,13 @@ function quote(text: string): string {
   return text.split('\n').map((l) => `> ${l.replace(/[<>&]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[ch]!).replace(/@/g, '@\u200b')}`).join('\n');
 }
 
-function renderFindings(d: DraftEvent, check: ReplyCheck, freezers: string[], config: Config, compact = false): string {
+function renderFindings(d: DraftEvent, check: ReplyCheck, freezers: string[], config: Config): string {
   const lines = [renderHeader(d.replyId), ''];
   const where = d.network === 'bluesky' ? 'Bluesky, public reply' : 'Mastodon';
   lines.push(`Written by @${d.by} · ${where} · answers ${d.target.parent.url ?? d.target.parent.id}${d.flags.incident ? ' · **incident response**' : ''}`);
   d.outgoing.forEach((x, i) => {
     lines.push('', `**${d.outgoing.length > 1 ? (x.role === 'direct' ? '1. Direct message' : '2. Public reply') : 'Goes out as'}** (${d.network === 'mastodon' ? `visibility \`${x.visibility}\`` : 'public'}):`, quote(x.text));
-    if (!compact) for (const f of check.findings.filter((f) => f.text === i)) lines.push(`- ${f.severity === 'error' ? '❌ **error**' : '⚠️ warning'} \`${f.ruleId}\` (line ${f.line}): ${f.message}${f.fix ? ` — ${f.fix}` : ''}`);
+    for (const f of check.findings.filter((f) => f.text === i)) lines.push(`- ${f.severity === 'error' ? '❌ **error**' : '⚠️ warning'} \`${f.ruleId}\` (line ${f.line}): ${f.message}${f.fix ? ` — ${f.fix}` : ''}`);
   });
   lines.push('');
   if (check.errors) lines.push(`**${check.errors} error(s): this version cannot be approved.** Edit the \`/reply\` comment to fix them.`);

@@ -22,6 +22,7 @@ import { parseJsonLines } from '../state/json-lines.ts';
 import type { StateStore } from '../state/store.ts';
 import type { FeedbackNetwork, NetworkRef, Visibility } from './conversation.ts';
 import type { OutgoingReply } from './reply-target.ts';
+import type { ReplyFinding } from './reply-check.ts';
 
 /** How a reply is to be sent, from the `/reply` flags (or the post file). */
 export interface ReplyFlags {
@@ -77,8 +78,8 @@ export interface DraftEvent extends Base {
   outgoing: OutgoingReply[];
   /** `replyHash` of what goes out, the flags and the target: what an approval must name. */
   hash: string;
-  /** The check's verdict on this version. */
-  check: { errors: number; warnings: number };
+  /** The check's verdict on this version (findings: the first 20, for the comment shown after an approval). */
+  check: { errors: number; warnings: number; findings?: ReplyFinding[] };
 }
 
 export interface ApproveEvent extends Base {

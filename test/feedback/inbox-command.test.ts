@@ -62,6 +62,10 @@ test('a /reply, a stranger\'s /approve (nothing), a team member\'s /approve (pub
   expect(ok.output).toBe('approved=true\n');
 
   const env = { GITHUB_TOKEN: GH_TOKEN, GITHUB_REPOSITORY: 'acme/social', GITHUB_API_URL: gh.baseUrl };
+  const dry = context(root, '2027-03-15T08:04:00Z', env);
+  expect(await inboxCommand(['send', '--dry-run'], dry.ctx)).toBe(0);
+  expect(dry.out()).toMatch(/reply c\d+: would-send/);
+  await expect(readdir(join(root, 'outbox'))).rejects.toThrow();
   const send = context(root, '2027-03-15T08:05:00Z', env);
   expect(await inboxCommand(['send'], send.ctx)).toBe(0);
   expect(send.out()).toMatch(/reply c\d+: sent/);
