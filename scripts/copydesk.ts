@@ -20,6 +20,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   status: { summary: 'freeze state, last successful publisher run, open failures', load: async () => (await import('../src/status/status-command.ts')).statusCommand },
   retract: { summary: 'take a post that went out back down on every network, exactly once (--reason required; --dry-run)', load: async () => (await import('../src/retract/retract-command.ts')).retractCommand },
   holding: { summary: 'send a pre-approved holding statement during an incident (even while frozen)', load: async () => (await import('../src/holding/holding-command.ts')).holdingCommand },
+  inbox: { summary: 'customer replies: `inbox comment` (/reply, /approve on a feedback issue), `inbox send` (approved replies, once)', load: async () => (await import('../src/feedback/inbox-command.ts')).inboxCommand },
   watchdog: { summary: 'open an issue when the publisher has not succeeded for over an hour', load: async () => (await import('../src/watchdog/watchdog-command.ts')).watchdogCommand },
   timeline: { summary: 'post-incident timeline (--since, --until) as Markdown', load: async () => (await import('../src/timeline/timeline-command.ts')).timelineCommand },
   setup: { summary: 'apply or verify the GitHub repository rules (`setup github [--dry-run|--check]`)', load: async () => (await import('../src/github/setup-command.ts')).setupCommand },

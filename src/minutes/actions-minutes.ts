@@ -10,7 +10,10 @@
  *   and `paths-ignore` let a change to `posts/` through (a post is one pull request and one merge);
  * - `workflow_run`: one run per run of the workflows it follows;
  * - dispatched by another workflow's `gh workflow run <file>`: one run per run of that workflow that
- *   records something (for the publisher: one per post sent).
+ *   records something (for the publisher: one per post sent; for the feedback inbox: one per reply
+ *   approved);
+ * - `issue_comment` (the feedback inbox): one run per inbox command (`/reply`, `/approve`); every
+ *   other comment is skipped by the job's `if:`, and a skipped job is not billed.
  * Each run bills its jobs (a job gated on `vars.COPYDESK_PAGES` counts only with Pages on) times the
  * job's billed minutes (`jobMinutes`, default 1: every copydesk job but the test suite and the site
  * build finishes within its first minute). Pure.
@@ -29,6 +32,8 @@ export interface WorkflowBilling {
   onPostPullRequest: boolean;
   /** Runs for a push of a post to the default branch (the merge). */
   onPostPush: boolean;
+  /** Runs for an inbox command written as an issue comment (`issue_comment`). */
+  onInboxComment: boolean;
   /** Names of the workflows whose completion starts it (`workflow_run`). */
   after: string[];
   /** Files this workflow starts with `gh workflow run` after a run that recorded something. */
@@ -50,6 +55,10 @@ export interface Workload {
    * `{ 'retract.yml': 2 }`. Each also starts what it dispatches (`gh workflow run`). Default none.
    */
   handRuns?: Readonly<Record<string, number>>;
+  /** Inbox commands written as issue comments (`/reply` and `/approve`: two per reply). Default 0. */
+  inboxComments?: number;
+  /** Replies approved (each starts the publisher at once). Default 0. */
+  inboxApprovals?: number;
 }
 
 /** Hand-started runs in a normal month: crisis tools are rare, but a retraction rebuilds the site, so it is counted. */
@@ -107,6 +116,7 @@ export function workflowBilling(file: string, wf: unknown, opts: { pages: boolea
     crons,
     onPostPullRequest: 'pull_request' in on && letsPostThrough(on.pull_request),
     onPostPush: 'push' in on && letsPostThrough(on.push) && (!pushTrigger?.branches || pushTrigger.branches.includes('main')),
+    onInboxComment: 'issue_comment' in on,
     after: 'workflow_run' in on ? ((on.workflow_run as { workflows?: string[] })?.workflows ?? []).map(String) : [],
     dispatches: [...dispatches],
     jobs,
@@ -129,6 +139,7 @@ export function monthBill(workflows: readonly WorkflowBilling[], work: Workload,
     if (w.onPostPush) add(w.file, work.postPullRequests, `${work.postPullRequests} merges`);
     const hand = work.handRuns?.[w.file] ?? 0;
     if (hand) add(w.file, hand, `${hand} started by hand`);
+    if (w.onInboxComment) add(w.file, work.inboxComments ?? 0, `${work.inboxComments ?? 0} inbox commands (/reply, /approve)`);
   }
   // Followers of workflows counted above (`workflow_run` on check → preview-comment).
   for (const w of workflows) {
@@ -143,6 +154,8 @@ export function monthBill(workflows: readonly WorkflowBilling[], work: Workload,
       // Only the publisher dispatches on a schedule; a hand-started workflow (retract) dispatches once per run.
       const n = w.crons.length ? work.recordingPublishRuns : (work.handRuns?.[w.file] ?? 0);
       if (n) add(target, n, `${n} ${w.name} runs${w.crons.length ? ' that recorded something' : ''}`);
+      const approvals = w.onInboxComment ? (work.inboxApprovals ?? 0) : 0;
+      if (approvals) add(target, approvals, `${approvals} replies approved (${w.name} starts it at once)`);
     }
   }
   const bills: WorkflowBill[] = workflows.map((w) => {

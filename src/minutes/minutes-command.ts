@@ -21,12 +21,14 @@ import { monthBill, NORMAL_HAND_RUNS, workflowBilling, type MonthBill, type Work
 export const JOB_MINUTES: Readonly<Record<string, number>> = { 'ci.yml': 9, 'site.yml': 2 };
 export const GOALS = { idle: 1500, normal: 1800, free: 2000 } as const;
 
-const HELP = `Usage: copydesk minutes [--month YYYY-MM] [--posts-per-day 2] [--pages] [--job-minutes file.yml=N]
+const HELP = `Usage: copydesk minutes [--month YYYY-MM] [--posts-per-day 2] [--replies-per-day 1] [--pages] [--job-minutes file.yml=N]
 
 GitHub Actions minutes a month for this repository's workflows on a PRIVATE repository, where each
 job is billed rounded up to a whole minute (GitHub Free includes 2,000 a month; public repositories
 are free). Shows an idle month, a normal month (--posts-per-day posts, each a pull request, a merge,
 a send and a site build) and the posts scheduled in --month (default: this month).
+  --replies-per-day N   replies to customers in the normal month (default 1: a /reply and an /approve
+                        comment each, and the publisher started at once after the approval)
   --pages               count the GitHub Pages deploy job (vars.COPYDESK_PAGES = true)
   --job-minutes f.yml=N billed minutes per job of a workflow (defaults: ci.yml=9, site.yml=2, others 1)
 `;
@@ -43,6 +45,9 @@ export const minutesCommand: Command = async (args, ctx) => {
   const days = Math.round((until - from) / 86_400_000);
   const perDay = flags['posts-per-day'] === undefined ? 2 : Number(flags['posts-per-day']);
   if (!Number.isFinite(perDay) || perDay < 0) throw new UsageError(`--posts-per-day must be a number ≥ 0, not "${String(flags['posts-per-day'])}"`);
+  const repliesPerDay = flags['replies-per-day'] === undefined ? 1 : Number(flags['replies-per-day']);
+  if (!Number.isFinite(repliesPerDay) || repliesPerDay < 0) throw new UsageError(`--replies-per-day must be a number ≥ 0, not "${String(flags['replies-per-day'])}"`);
+  const replies = Math.round(repliesPerDay * days);
   const jobMinutes: Record<string, number> = { ...JOB_MINUTES };
   for (const j of repeated) {
     const jm = /^([\w.-]+\.ya?ml)=(\d+)$/.exec(j);
@@ -74,13 +79,15 @@ export const minutesCommand: Command = async (args, ctx) => {
   const hand = Object.entries(NORMAL_HAND_RUNS).map(([f, n]) => `${n} ${f} run${n === 1 ? '' : 's'}`).join(', ');
   const cases: [string, number, number | undefined, Readonly<Record<string, number>>][] = [
     ['idle: nothing to publish', 0, GOALS.idle, {}],
-    [`normal: ${perDay} posts a day (${normal} this month), ${hand} by hand`, normal, GOALS.normal, NORMAL_HAND_RUNS],
+    [`normal: ${perDay} posts a day (${normal} this month), ${repliesPerDay} reply a day to customers, ${hand} by hand`, normal, GOALS.normal, NORMAL_HAND_RUNS],
     [`this repository's posts scheduled in ${month}: ${scheduled}`, scheduled, undefined, {}],
   ];
   ctx.out(`GitHub Actions minutes for ${month} (${days} days) on a private repository, each job rounded up to a whole minute.\n`);
   const bills: MonthBill[] = [];
   for (const [label, posts, goal, handRuns] of cases) {
-    const bill = monthBill(workflows, { postPullRequests: posts, recordingPublishRuns: posts, handRuns }, from, until, jobMinutes);
+    // Replies only in the normal month: the idle month has none, the scheduled one counts posts.
+    const inbox = goal === GOALS.normal ? { inboxComments: 2 * replies, inboxApprovals: replies } : {};
+    const bill = monthBill(workflows, { postPullRequests: posts, recordingPublishRuns: posts, handRuns, ...inbox }, from, until, jobMinutes);
     bills.push(bill);
     ctx.out(`\n${label}\n`);
     for (const b of bill.workflows.filter((x) => x.runs)) ctx.out(`  ${b.file.padEnd(20)} ${String(b.runs).padStart(5)} runs × ${b.minutesPerRun} min = ${String(b.minutes).padStart(5)}   (${b.why})\n`);
@@ -99,6 +106,6 @@ function parseMinutesArgs(args: string[]) {
     else if (args[i]!.startsWith('--job-minutes=')) jobs.push(args[i]!.slice('--job-minutes='.length));
     else rest.push(args[i]!);
   }
-  const { flags, positionals } = parseArgs(rest, { strings: ['month', 'posts-per-day'], booleans: ['pages', 'help'] });
+  const { flags, positionals } = parseArgs(rest, { strings: ['month', 'posts-per-day', 'replies-per-day'], booleans: ['pages', 'help'] });
   return { flags, positionals, repeated: jobs };
 }

@@ -25,6 +25,9 @@ export type ParseResult = { ok: true; post: Post; problems: Diagnostic[] } | { o
 
 export { MAX_FRONT_MATTER_CHARS, MAX_NESTING, MAX_PART_CHARS, MAX_PARTS, MAX_POST_BYTES, MAX_TEXT_CHARS, partLimits } from './post-limits.ts';
 
+/** `reply_to`: a feedback conversation id (`<network>:<id>`) or an https address, one line, bounded. */
+const REPLY_TO_PATTERN = /^(?:(?:bluesky|mastodon):[^\s]{1,300}|https:\/\/[^\s]{1,300})$/;
+
 /** What a post id may look like; `--retry <id>` is validated with the same pattern. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
@@ -117,7 +120,13 @@ export function parsePost({ file, root, bytes, config, kind = 'post' }: ParseInp
     return { instant: t.instant, raw: v };
   };
   const pub = when('publish_at');
-  if (!('publish_at' in fm) && !draft && kind === 'post') r.error([], 'publish-at', '`publish_at` is missing', 'Add `publish_at: "2027-01-14 09:00"` (team time zone) or with an explicit offset; or mark the post `draft: true`.');
+  // ── reply_to (feedback inbox): a reply needs no time, it goes out once approved and merged.
+  const replyTo = r.string(fm, 'reply_to', [], 'reply-to')?.trim();
+  if (replyTo !== undefined && !REPLY_TO_PATTERN.test(replyTo)) {
+    r.error(['reply_to'], 'reply-to', `\`reply_to\` "${replyTo.slice(0, 60)}" is neither a conversation id nor a post address`, 'Write the conversation id from its feedback issue (e.g. `mastodon:110123456789012345`) or the customer post\'s https:// address.');
+  }
+  // ── end of reply_to.
+  if (!('publish_at' in fm) && !draft && kind === 'post' && replyTo === undefined) r.error([], 'publish-at', '`publish_at` is missing', 'Add `publish_at: "2027-01-14 09:00"` (team time zone) or with an explicit offset; or mark the post `draft: true`.');
   const exp = when('expires');
 
   // channels
@@ -180,6 +189,12 @@ export function parsePost({ file, root, bytes, config, kind = 'post' }: ParseInp
     });
   }
 
+  if (replyTo !== undefined && REPLY_TO_PATTERN.test(replyTo)) {
+    const net = /^(bluesky|mastodon):/.exec(replyTo)?.[1];
+    if (channels.length !== 1 || (net && channels[0] !== net)) r.error(['channels'], 'reply-to', `a reply goes to one network${net ? `, the conversation's (${net})` : ''}: \`channels\` must list exactly that one`, `Write \`channels: [${net ?? 'mastodon'}]\`.`);
+    if (parts.length > 1) r.error(['reply_to'], 'reply-to', 'a reply is one message: remove the `---` lines', 'Write the reply as one part.');
+    if (media.length) r.error(['media'], 'reply-to', 'replies carry no media in copydesk', 'Remove `media` from the reply.');
+  }
   const ignores = findIgnores(source, r, file);
   const errors = r.problems.filter((d) => d.severity === 'error');
   if (errors.length) return { ok: false, problems: r.problems };
@@ -187,6 +202,7 @@ export function parsePost({ file, root, bytes, config, kind = 'post' }: ParseInp
     id: id!, file, absPath: posix.join(root.replaceAll('\\', '/'), file), source, timezone, channels, media, lang, draft, tags, parts, ignores, lines,
     ...(pub.instant !== undefined ? { publishAt: pub.instant, publishAtRaw: pub.raw } : {}),
     ...(exp.instant !== undefined ? { expires: exp.instant } : {}),
+    ...(replyTo !== undefined ? { replyTo } : {}),
   };
   return { ok: true, post, problems: r.problems };
 }

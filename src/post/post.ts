@@ -81,7 +81,13 @@ export interface Post {
   ignores: Ignore[];
   /** Line of each front-matter field, for messages (`publish_at` → 3). */
   lines: Record<string, number>;
+  /**
+   * A reply to a customer (front-matter `reply_to`): a feedback conversation id
+   * (`mastodon:110…`, `bluesky:at://…`) or the customer post's web address. Sent by
+   * `copydesk inbox send` as a reply to that post, never by the publisher as a post.
+   */
+  replyTo?: string;
 }
 
 /** The front-matter fields a post may have. Anything else is reported as unknown. */
-export const POST_FIELDS = ['id', 'publish_at', 'timezone', 'channels', 'expires', 'media', 'lang', 'draft', 'tags'] as const;
+export const POST_FIELDS = ['id', 'publish_at', 'timezone', 'channels', 'expires', 'media', 'lang', 'draft', 'tags', 'reply_to'] as const;

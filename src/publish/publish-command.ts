@@ -86,7 +86,7 @@ export const publishCommand: Command = async (args, ctx) => {
     // The ledger is keyed by id: two files with one id are both unsafe to publish.
     const dupIds = duplicateIdKeys(parsed);
     for (const id of dupIds) err(`skipping id "${id}": used by more than one post file (${parsed.filter((p) => idKey(p.id) === id).map((p) => p.file).join(', ')}); give each post its own id\n`);
-    const posts = parsed.filter((p) => !dupIds.has(idKey(p.id)));
+    const posts = parsed.filter((p) => !dupIds.has(idKey(p.id)) && !p.replyTo); // replies to customers: `copydesk inbox send`
 
     const store = await openStateStore(ctx, { readOnly: dryRun, config, redact });
     const notes: string[] = [];

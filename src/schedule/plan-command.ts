@@ -45,7 +45,7 @@ export const planCommand: Command = async (args, ctx) => {
     for (const f of failed) ctx.err(redact(`not planned: ${f} has errors (run \`copydesk check ${f}\`)\n`));
     const dup = duplicateIdKeys(parsed);
     for (const id of dup) ctx.err(`not planned: id "${id}" is used by more than one post file (${parsed.filter((p) => idKey(p.id) === id).map((p) => p.file).join(', ')})\n`);
-    const posts = parsed.filter((p) => !dup.has(idKey(p.id)));
+    const posts = parsed.filter((p) => !dup.has(idKey(p.id)) && !p.replyTo); // replies to customers: `copydesk inbox send`
 
     const store = await openStateStore(ctx, { readOnly: true, config });
     await store.refresh();

@@ -526,6 +526,12 @@ export class GitHubFake {
       this.comments.push(c);
       return { status: 201, body: this.commentJson(c) };
     }
+    // GET /repos/{o}/{r}/issues/comments/{comment_id} https://docs.github.com/rest/issues/comments#get-an-issue-comment
+    if (method === 'GET' && n === 3 && s[0] === 'issues' && s[1] === 'comments' && /^\d+$/.test(s[2]!)) {
+      const c = this.comments.find((x) => x.id === Number(s[2]));
+      if (!c) throw notFound();
+      return ok(this.commentJson(c));
+    }
     if (method === 'PATCH' && n === 3 && s[0] === 'issues' && s[1] === 'comments' && /^\d+$/.test(s[2]!)) {
       const c = this.comments.find((x) => x.id === Number(s[2]));
       if (!c) throw notFound();
@@ -860,6 +866,21 @@ export class GitHubFake {
     const issue = this.issues.get(number);
     if (!issue) throw new Error(`github-fake: no issue #${number}`);
     return this.issueJson(issue) as Record<string, unknown>;
+  }
+
+  /** Writes a comment on issue `number` as `author` (in the browser, not through the token); returns its id. */
+  commentAs(author: FakeUser, number: number, body: string): number {
+    if (!this.issues.has(number) && !this.pulls.has(number)) throw new Error(`github-fake: no issue #${number}`);
+    const c: Comment = { id: this.nextId++, issue: number, body, user: author, seq: this.tick() };
+    this.comments.push(c);
+    return c.id;
+  }
+
+  /** Edits comment `id` in the browser (its author stays; GitHub only records who edited in the event's `sender`). */
+  editComment(id: number, body: string): void {
+    const c = this.comments.find((x) => x.id === id);
+    if (!c) throw new Error(`github-fake: no comment ${id}`);
+    c.body = body;
   }
 
   /** Creates an issue as `author` (an issue form submitted in the browser; not through the token). */

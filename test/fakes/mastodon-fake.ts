@@ -66,6 +66,8 @@ export interface FakeStatus {
   idempotencyKey: string;
   /** Public web address. */
   url: string;
+  /** For a status by someone else (a customer, `addCustomerStatus`): their `acct`; absent for the token's own account. */
+  author?: string;
 }
 
 /** One request the fake received. */
@@ -142,6 +144,11 @@ export interface MastodonFake {
   readonly media: FakeMedia[];
   /** The account id of the token's user. */
   readonly accountId: string;
+  /**
+   * A status written by someone else (a customer) on this instance, so the shop can reply to it:
+   * it is never listed in the shop's own timeline.
+   */
+  addCustomerStatus(spec: { acct: string; text: string; visibility?: 'public' | 'unlisted' | 'private' | 'direct' }): FakeStatus;
   /** Answer the next `times` status posts with `fault`. */
   failNextStatusPosts(fault: StatusFault, times?: number): void;
   /** Statuses deleted with `DELETE /api/v1/statuses/:id`, in order (a status appears once: a second delete is a 404). */
@@ -335,12 +342,16 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
     bot: false,
   });
 
+  const customerAccount = (acct: string): { id: string; username: string; acct: string; display_name: string; url: string; locked: boolean; bot: boolean } => ({ id: `2${[...acct].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 1e9, 7)}`, username: acct.split('@')[0]!, acct, display_name: acct, url: `${base}/@${acct}`, locked: false, bot: false });
+  const mentionsOf = (text: string) => [...text.matchAll(/(?:^|[^\w/@])@(\w+(?:@[a-z0-9-]+(?:\.[a-z0-9-]+)+)?)/gi)].map((m) => ({ ...customerAccount(m[1]!), acct: m[1]! }));
+
   function statusJson(s: FakeStatus): Record<string, unknown> {
+    const parent = s.in_reply_to_id ? statuses.find((x) => x.id === s.in_reply_to_id) : undefined;
     return {
       id: s.id,
       created_at: s.created_at,
       in_reply_to_id: s.in_reply_to_id,
-      in_reply_to_account_id: s.in_reply_to_id ? accountId : null,
+      in_reply_to_account_id: parent ? (parent.author ? customerAccount(parent.author).id : accountId) : null,
       sensitive: false,
       spoiler_text: '',
       visibility: s.visibility,
@@ -353,9 +364,9 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
       content: s.content,
       reblog: null,
       application: { name: 'copydesk', website: null },
-      account: account(),
+      account: s.author ? customerAccount(s.author) : account(),
       media_attachments: s.media.map(mediaJson),
-      mentions: [],
+      mentions: mentionsOf(s.text).map((m) => ({ id: m.id, username: m.username, acct: m.acct, url: m.url })),
       tags: [],
       emojis: [],
       card: null,
@@ -603,7 +614,9 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
     const maxId = big(query.max_id);
     const sinceId = big(query.since_id);
     const minId = big(query.min_id);
-    let list = statuses.filter((s) => (maxId === undefined || BigInt(s.id) < maxId) && (sinceId === undefined || BigInt(s.id) > sinceId) && (minId === undefined || BigInt(s.id) > minId));
+    // Only the account's own statuses, and never its direct messages: Mastodon's profile timeline
+    // (AccountStatusesFilter) leaves `direct` out, so a client cannot find a direct reply there.
+    let list = statuses.filter((s) => !s.author && s.visibility !== 'direct').filter((s) => (maxId === undefined || BigInt(s.id) < maxId) && (sinceId === undefined || BigInt(s.id) > sinceId) && (minId === undefined || BigInt(s.id) > minId));
     // min_id: the page immediately newer than it (oldest first, then shown newest first).
     list = minId !== undefined ? list.slice(0, limit).reverse() : [...list].reverse().slice(0, limit);
     const headers: Record<string, string> = {};
@@ -735,6 +748,15 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
     },
     set mediaProcessingPolls(value: number) {
       state.mediaProcessingPolls = value;
+    },
+    addCustomerStatus(spec) {
+      const id = String(nextStatus++);
+      const s: FakeStatus = {
+        id, created_at: new Date(state.now).toISOString(), text: spec.text, content: renderStatusHtml(spec.text, base), in_reply_to_id: null,
+        visibility: spec.visibility ?? 'public', language: 'en', media: [], idempotencyKey: '', url: `${base}/@${spec.acct.split('@')[0]}/${id}`, author: spec.acct,
+      };
+      statuses.push(s);
+      return s;
     },
     failNextStatusPosts(fault: StatusFault, times = 1) {
       for (let i = 0; i < times; i++) faults.push(fault);
