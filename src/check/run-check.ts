@@ -6,6 +6,7 @@
 import type { Config } from '../config/config.ts';
 import { diag, sortDiagnostics, type Diagnostic } from '../diagnostic/diagnostic.ts';
 import { duplicateIds, findPostFiles, HOLDING_DIR, idKey, loadPosts, POSTS_DIR } from '../post/load-posts.ts';
+import { partTexts } from '../post/part-text.ts';
 import type { Post } from '../post/post.ts';
 import { isEnglish, type EnglishInput } from './english/english-input.ts';
 import { TOO_COMPLEX, TOOK_TOO_LONG } from './english/english-limits.ts';
@@ -110,7 +111,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     const ctx: RuleContext = { config, now, root, changed, allPosts };
     const found: Diagnostic[] = [...parseProblems, ...(duplicates.get(file) ?? [])];
     for (const rule of rules) found.push(...(await rule(post, ctx)));
-    const language = judgeLanguage(post.parts.map((p) => p.text).join('\n\n'), post.lang);
+    const language = judgeLanguage(post.parts.flatMap(partTexts).join('\n\n'), post.lang);
     if (language.confident && !language.agrees) found.push(langFinding(post, language));
     languages.set(file, language);
     reports.push({ file, post, changed, findings: found, accepted: [], checks: statuses(post, changed, options.changed !== undefined, language) });

@@ -5,6 +5,7 @@
  */
 import type { Freeze, FreezeLogEvent } from '../freeze/freeze-state.ts';
 import { isFullFreeze } from '../freeze/freeze-state.ts';
+import { partTexts } from '../post/part-text.ts';
 import type { Post } from '../post/post.ts';
 
 /** A freeze and the time it was in force. */
@@ -33,7 +34,7 @@ export function freezeMatcher(freeze: Freeze): FreezeMatcher {
   if (isFullFreeze(freeze)) return () => true;
   const tags = new Set(freeze.tags.map(normTag).filter(Boolean));
   const re = termsPattern(freeze.terms);
-  return (post) => post.tags.some((t) => tags.has(normTag(t))) || (re !== undefined && post.parts.some((p) => re.test(p.text)));
+  return (post) => post.tags.some((t) => tags.has(normTag(t))) || (re !== undefined && post.parts.some((p) => partTexts(p).some((t) => re.test(t))));
 }
 
 /** What in the post a partial freeze matched, for the reason shown to people. */
