@@ -14,7 +14,7 @@
  */
 import type { Config } from '../config/config.ts';
 import { callOrder } from '../config/team.ts';
-import { fence, text } from '../check/markdown.ts';
+import { code, fence, text } from '../check/markdown.ts';
 import type { Network } from '../post/network.ts';
 import { textFor } from '../post/part-text.ts';
 import type { Post } from '../post/post.ts';
@@ -154,7 +154,7 @@ export function rereadBody(input: { date: string; items: readonly RereadItem[]; 
   }
   for (const item of items) {
     const due = item.at <= input.now ? ' (already due)' : '';
-    out.push(`### ${item.localTime}${due} · ${text(item.id)} · ${item.channels.join(', ')}`, '');
+    out.push(`### ${item.localTime}${due} · ${code(item.id)} · ${item.channels.join(', ')}`, '');
     const linkBits: string[] = [];
     if (links.repoUrl) {
       linkBits.push(`[Hold this post](${freezeFormUrl(links.repoUrl, { title: `Freeze: hold ${item.id}`, reason: `Morning re-read ${date}: hold ${item.id} because `, terms: `id:${item.id}` })})`);

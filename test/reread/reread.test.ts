@@ -75,10 +75,10 @@ describe('copydesk reread', () => {
     expect(issue.body).toContain('Nothing here is sent');
     expect(issue.body).not.toContain('tomorrow');
     // Full text, per network when it differs, fenced (the post's @someone mentions nobody).
-    expect(issue.body).toContain('### 09:00 · rye · bluesky, mastodon');
+    expect(issue.body).toContain('### 09:00 · `rye` · bluesky, mastodon');
     expect(issue.body).toContain('On bluesky:\n\n```text\nRye is back 🍞 @someone #bakery\n```');
     expect(issue.body).toContain('On mastodon:\n\n```text\nRye is back 🍞 #bakery #fediverse\n```');
-    expect(issue.body).toContain('### 16:00 · hours · mastodon');
+    expect(issue.body).toContain('### 16:00 · `hours` · mastodon');
     expect(issue.body).toContain('Part 2 of 2:\n\n```text\nSee you!\n```');
     // One-tap links: the freeze form, the same form pre-filled to hold one post, the post's page.
     expect(issue.body).toContain('[Freeze everything](https://github.com/acme/social/issues/new?template=freeze.yml&title=Freeze%3A+morning+re-read+2027-03-15');
@@ -137,7 +137,7 @@ describe('copydesk reread', () => {
     expect(rereadIssues()).toHaveLength(1);
     const issue = rereadIssues()[0]!;
     expect(issue.number).toBe(number);
-    expect(issue.body).toContain('### 17:00 · hours · mastodon');
+    expect(issue.body).toContain('### 17:00 · `hours` · mastodon');
     expect(issue.body).toContain('Open until 19:00 today.');
     expect(issue.body).not.toContain('16:00');
   });
