@@ -236,6 +236,7 @@ function readVariants(file: string, source: string, parts: PostPart[], channels:
     if (source.indexOf(':::', part.start) === -1 || source.indexOf(':::', part.start) >= part.end) continue;
     const found = findVariantBlocks(source, part.start, part.end);
     for (const p of found.problems) out.push(diag(file, { line: at(p.offset) }, 'error', 'variant', p.message, p.fix));
+    if (out.length > MAX_VARIANT_PROBLEMS) break;
     if (found.blocks.length === 0) continue;
     const variants: NonNullable<PostPart['variants']> = {};
     for (const b of found.blocks) {
@@ -272,8 +273,16 @@ function readVariants(file: string, source: string, parts: PostPart[], channels:
     part.text = publishedText(shared);
     if (Object.keys(variants).length) part.variants = variants;
   }
+  // A file of nothing but `:::` lines says the same thing a thousand times: the first few and a count.
+  if (out.length > MAX_VARIANT_PROBLEMS) {
+    const rest = out.length - MAX_VARIANT_PROBLEMS;
+    out.splice(MAX_VARIANT_PROBLEMS, rest, diag(file, { line: out[MAX_VARIANT_PROBLEMS]!.line }, 'error', 'variant', `and ${rest} more problems with \`:::\` per-network blocks (the first ${MAX_VARIANT_PROBLEMS} are listed)`, 'Fix the blocks above and run the check again; see posts/README.md, "Per-network text".'));
+  }
   return out;
 }
+
+/** Most per-network block problems listed for one file. */
+const MAX_VARIANT_PROBLEMS = 10;
 
 /**
  * The text as published: HTML comments removed, trailing spaces of each line removed, at most

@@ -53,7 +53,13 @@ export function findVariantBlocks(source: string, start: number, end: number): {
   const blocks: VariantBlock[] = [];
   const problems: BlockProblem[] = [];
   const comments = commentRanges(source, start, end);
-  const inComment = (offset: number) => comments.some((c) => offset > c.start && offset < c.end);
+  // Offsets only grow: one pointer through the sorted comments keeps the pass linear.
+  let ci = 0;
+  const inComment = (offset: number) => {
+    while (ci < comments.length && comments[ci]!.end <= offset) ci++;
+    const c = comments[ci];
+    return c !== undefined && offset > c.start && offset < c.end;
+  };
   let open: { name: string; written: string; blockStart: number; start: number } | undefined;
   let offset = start;
   while (offset < end) {

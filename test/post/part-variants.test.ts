@@ -102,3 +102,26 @@ describe('per-network text', () => {
     expect(r.problems[0]).toMatchObject({ ruleId: 'empty-part', line: 6 });
   });
 });
+
+describe('per-network text, hostile files', () => {
+  it('a part of nothing but `:::` lines gets a bounded list of problems, fast', () => {
+    const body = Array.from({ length: 500 }, (_, i) => (i % 2 ? ':::' : '::: nowhere')).join('\n') + '\n';
+    const t = process.cpuUsage();
+    const r = parse(`Hi.\n${body}`);
+    const cpuMs = (process.cpuUsage(t).user + process.cpuUsage(t).system) / 1000;
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((d) => d.ruleId)).toEqual(Array(11).fill('variant'));
+    expect(r.problems.at(-1)!.message).toMatch(/^and \d+ more problems/);
+    expect(cpuMs).toBeLessThan(500);
+  });
+
+  it('thousands of comments and block lines in one part stay linear', () => {
+    const body = Array.from({ length: 150 }, () => '<!-- c -->\n::: bluesky\nx\n:::').join('\n');
+    const r = parse(`Hi.\n${body}\n`);
+    // Refused (a second bluesky block in the part), with at most the capped list of problems.
+    expect(r.ok).toBe(false);
+    const variant = r.problems.filter((d) => d.ruleId === 'variant');
+    expect(variant.length).toBe(11);
+    expect(variant[0]!.message).toContain('already has a text in this part');
+  });
+});
