@@ -3,7 +3,6 @@
  * file source itself (not the extracted part text) so every finding points at the exact spot.
  */
 import { locator, type Located } from '../diagnostic/locator.ts';
-import type { Network } from '../post/network.ts';
 import type { Post, PostMedia } from '../post/post.ts';
 
 export { locator, type Located };
@@ -13,32 +12,21 @@ const COMMENT = /<!--[\s\S]*?-->/g;
 /**
  * The file source with everything that is not published text blanked out (front-matter, HTML
  * comments such as copydesk-ignore, `---` thread separators), keeping every offset and newline,
- * so a match at offset N is at offset N of the file. With `network`: only the text that network
- * gets.
+ * so a match at offset N is at offset N of the file.
  */
-export function publishedSource(post: Post, network?: Network): string {
+export function publishedSource(post: Post): string {
   const blank = (s: string) => s.replace(/[^\n]/g, ' ');
   const start = post.parts[0]?.start ?? post.source.length;
   let body = post.source.slice(start).replace(COMMENT, blank).replace(/^---[ \t]*\r?$/gm, blank);
-  // Per-network text: the `::: network` and `:::` lines are never text; with `network`, only
-  // what that network gets is kept (its variant where it has one, else the shared text).
+  // Per-network text: the `::: network` and `:::` lines are never text (which network gets a
+  // match is told by `networksAt`, ../post/part-text.ts).
   const cut = (from: number, to: number) => {
     if (to > from) body = body.slice(0, from - start) + blank(body.slice(from - start, to - start)) + body.slice(to - start);
   };
   for (const part of post.parts) {
-    const variants = Object.values(part.variants ?? {});
-    const own = network === undefined ? undefined : part.variants?.[network];
-    if (own) {
-      cut(part.start, own.start);
-      cut(own.end, part.end);
-      continue;
-    }
-    for (const v of variants) {
-      if (network !== undefined) cut(v.blockStart, v.blockEnd);
-      else {
-        cut(v.blockStart, v.start);
-        cut(v.end, v.blockEnd);
-      }
+    for (const v of Object.values(part.variants ?? {})) {
+      cut(v.blockStart, v.start);
+      cut(v.end, v.blockEnd);
     }
   }
   return blank(post.source.slice(0, start)) + body;

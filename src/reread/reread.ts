@@ -12,7 +12,7 @@
  * opens the day's issue; a tick after the day's last post (or on a later day) closes it; a day
  * without posts opens nothing.
  */
-import type { Config } from '../config/config.ts';
+import { PUBLISHABLE, type Config } from '../config/config.ts';
 import { callOrder } from '../config/team.ts';
 import { code, fence, text } from '../check/markdown.ts';
 import type { Network } from '../post/network.ts';
@@ -77,9 +77,9 @@ export function localInstant(date: string, time: string, zone: string): number {
   return fits.length ? Math.min(...fits) : wall - before;
 }
 
-/** The posts scheduled on local `date` (team zone), in time order: drafts excluded. */
+/** The posts that go out on local `date` (team zone), in time order: drafts and posts only for checked-only networks (x, linkedin) excluded. */
 export function postsOfDay(posts: readonly Post[], date: string, zone: string): Post[] {
-  return posts.filter((p) => !p.draft && p.publishAt !== undefined && localDate(p.publishAt, zone) === date).sort((a, b) => a.publishAt! - b.publishAt! || a.id.localeCompare(b.id));
+  return posts.filter((p) => !p.draft && p.publishAt !== undefined && p.channels.some((n) => PUBLISHABLE.includes(n)) && localDate(p.publishAt, zone) === date).sort((a, b) => a.publishAt! - b.publishAt! || a.id.localeCompare(b.id));
 }
 
 /** The instant after which day `date`'s issue has nothing left to ask (its last post's time), or undefined without posts. */
