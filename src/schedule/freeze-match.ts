@@ -39,7 +39,7 @@ export function termsPattern(terms: string[]): RegExp | undefined {
 export const POST_ID_TERM = 'id:';
 
 /** The post ids named by `id:` terms (lower-cased), and the other terms. */
-function splitTerms(terms: readonly string[]): { ids: Set<string>; words: string[] } {
+export function splitTerms(terms: readonly string[]): { ids: Set<string>; words: string[] } {
   const ids = new Set<string>();
   const words: string[] = [];
   for (const t of terms) {
@@ -55,7 +55,7 @@ export function freezeMatcher(freeze: Freeze): FreezeMatcher {
   const tags = new Set(freeze.tags.map(normTag).filter(Boolean));
   const { ids, words } = splitTerms(freeze.terms);
   const re = termsPattern(words);
-  return (post) => ids.has(post.id.toLowerCase()) || post.tags.some((t) => tags.has(normTag(t))) || (re !== undefined && post.parts.some((p) => partTexts(p).some((t) => re.test(t))));
+  return (post) => (ids.size > 0 && typeof post.id === 'string' && ids.has(post.id.toLowerCase())) || post.tags.some((t) => tags.has(normTag(t))) || (re !== undefined && post.parts.some((p) => partTexts(p).some((t) => re.test(t))));
 }
 
 /** What in the post a partial freeze matched, for the reason shown to people. */

@@ -2,6 +2,7 @@
  * The morning re-read against the strict GitHub fake and a real git state store (a bare remote and
  * two clones, as two overlapping publisher runs on two runners would have).
  */
+import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { rereadCommand } from '../../src/reread/reread-command.ts';
 import { claimChange } from '../../src/reread/reread-record.ts';
 import { createGitStore } from '../../src/state/git-store.ts';
 import { localInstant, rereadToday } from '../../src/reread/reread.ts';
+import { describeHold } from '../../src/freeze/freeze-match.ts';
 import { freezeMatcher } from '../../src/schedule/freeze-match.ts';
 import { startGitHubFake, type GitHubFake } from '../fakes/github-fake.ts';
 import { context, postFile, TEST_CONFIG, writeFiles } from '../helpers/crisis-repo.ts';
@@ -183,6 +185,17 @@ describe('copydesk reread', () => {
     expect(await git(fx.remote, 'branch', '--list', 'copydesk-state')).toBe('');
   });
 
+  it('the real CLI, as the workflow step runs it, opens the issue', async () => {
+    const [a] = fx.clones as [string];
+    await setUp(a);
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(process.execPath, [join(import.meta.dirname, '..', '..', 'scripts', 'copydesk.ts'), 'reread'], { cwd: a, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env(), COPYDESK_ROOT: a, COPYDESK_NOW: '2027-03-15T06:37:00Z' } }, (err, out) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: out }));
+    });
+    expect(stdout).toContain("Opened issue #1: Re-read today's posts: 2027-03-15 (2 posts)");
+    expect(code).toBe(0);
+    expect(rereadIssues()).toHaveLength(1);
+  });
+
   it('--dry-run prints the issue and touches nothing; without a token it says what is missing', async () => {
     const [a] = fx.clones as [string];
     await setUp(a);
@@ -245,5 +258,6 @@ describe('the re-read in the team zone', () => {
     const m = freezeMatcher({ id: 'issue-1', reason: 'x', by: 'anna', since: '2027-03-15T06:40:00Z', terms: ['id:rye'], tags: [], source: 'issue' });
     expect(m(post('rye', '2027-03-15 09:00'))).toBe(true);
     expect(m(post('rye-2', '2027-03-15 09:00'))).toBe(false);
+    expect(describeHold({ terms: ['id:rye', 'flood'], tags: [] })).toBe('the post `rye`, and posts mentioning "flood"');
   });
 });
