@@ -11,6 +11,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { parseArgs, UsageError, type Command } from '../cli/context.ts';
+import { readFreezes } from '../freeze/freeze-state.ts';
 import { githubFromEnv } from '../github/github-env.ts';
 import { editIssue } from '../github/issue-edit.ts';
 import { closeIssueByMarker, upsertIssueByMarker } from '../github/issue.ts';
@@ -29,6 +30,7 @@ Later runs update it when a post changes and close it after the day's last post.
 A day without posts opens nothing. Runs as a step of .github/workflows/publish.yml.
 
   --dry-run   print today's issue (or why there is none); no GitHub call, nothing written
+              (reads the state for the freeze, read-only)
 
 Needs GITHUB_TOKEN and GITHUB_REPOSITORY (set in Actions). COPYDESK_SITE_URL (+ COPYDESK_BASE)
 is where the site is served, for the "Its page" links.
@@ -54,21 +56,21 @@ export const rereadCommand: Command = async (args, ctx) => {
     ...(repoPath ? { repoUrl: `${server}/${repoPath}` } : {}),
     ...(siteUrl(ctx.env) ? { siteUrl: siteUrl(ctx.env)! } : {}),
   };
-  const today = rereadToday({ now, config, posts, links });
-  if (dryRun) {
-    ctx.out(today.kind === 'open' ? `Dry run: the re-read issue would read:\n\n# ${today.title}\n\n${today.body}\n` : `Dry run: no re-read issue: ${today.why}.\n`);
-    return 0;
-  }
-  if (!gh.ok) {
+  if (!gh.ok && !dryRun) {
     ctx.err(`copydesk reread: ${gh.error} (or use --dry-run to only print the issue)\n`);
     return 2;
   }
-  const store = await openCrisisStore(ctx);
+  const store = await openCrisisStore(ctx, { readOnly: dryRun });
   try {
     await store.refresh();
   } catch (e) {
     ctx.err(`copydesk reread: cannot read the state (${store.description}): ${(e as Error).message}\n`);
     return 2;
+  }
+  const today = rereadToday({ now, config, posts, links, freezes: await readFreezes(store) });
+  if (dryRun || !gh.ok) {
+    ctx.out(today.kind === 'open' ? `Dry run: the re-read issue would read:\n\n# ${today.title}\n\n${today.body}\n` : `Dry run: no re-read issue: ${today.why}.\n`);
+    return 0;
   }
   const redact = createRedactor(secretValues(ctx.env));
   const base = { owner: gh.owner, repo: gh.repo, redact };

@@ -14,6 +14,8 @@
  */
 import { PUBLISHABLE, type Config } from '../config/config.ts';
 import { callOrder } from '../config/team.ts';
+import { describeHold } from '../freeze/freeze-match.ts';
+import type { Freeze } from '../freeze/freeze-state.ts';
 import { code, fence, text } from '../check/markdown.ts';
 import type { Network } from '../post/network.ts';
 import { textFor } from '../post/part-text.ts';
@@ -96,7 +98,7 @@ export function shouldClose(posts: readonly Post[], date: string, now: number, z
 }
 
 /** Today's re-read at `now`: open with this body, or nothing. */
-export function rereadToday(input: { now: number; config: Config; posts: readonly Post[]; links: RereadLinks }): RereadDecision {
+export function rereadToday(input: { now: number; config: Config; posts: readonly Post[]; links: RereadLinks; freezes?: readonly Freeze[] }): RereadDecision {
   const { now, config } = input;
   const zone = config.timezone;
   const date = localDate(now, zone);
@@ -107,7 +109,7 @@ export function rereadToday(input: { now: number; config: Config; posts: readonl
   if (day.length === 0) return { kind: 'none', date, why: `no post is scheduled on ${date}` };
   if (now > day.at(-1)!.publishAt!) return { kind: 'none', date, why: `every post of ${date} is already due` };
   const items = day.map((p) => itemOf(p, zone));
-  return { kind: 'open', date, items, title: `Re-read today's posts: ${date} (${items.length} ${items.length === 1 ? 'post' : 'posts'})`, body: rereadBody({ date, items, now, config, links: input.links }) };
+  return { kind: 'open', date, items, title: `Re-read today's posts: ${date} (${items.length} ${items.length === 1 ? 'post' : 'posts'})`, body: rereadBody({ date, items, now, config, links: input.links, freezes: input.freezes ?? [] }) };
 }
 
 function itemOf(post: Post, zone: string): RereadItem {
@@ -136,7 +138,7 @@ export function freezeFormUrl(repoUrl: string, fields: { title: string; reason: 
 }
 
 /** The issue body (the marker is added by the GitHub glue). Every post text is fenced (src/check/markdown.ts): no mention, link or HTML from a post is rendered. */
-export function rereadBody(input: { date: string; items: readonly RereadItem[]; now: number; config: Config; links: RereadLinks }): string {
+export function rereadBody(input: { date: string; items: readonly RereadItem[]; now: number; config: Config; links: RereadLinks; freezes?: readonly Freeze[] }): string {
   const { date, items, config, links } = input;
   const zone = config.timezone;
   const people = callOrder(config.roster).filter((p) => p.github).map((p) => `@${p.github}`);
@@ -147,6 +149,8 @@ export function rereadBody(input: { date: string; items: readonly RereadItem[]; 
     `${people.length ? `${people.join(' ')}: please` : 'Please'} read today's ${items.length === 1 ? 'post' : `${items.length} posts`} against this morning's news before ${items.length === 1 ? 'it goes' : 'they go'} out. Nothing here is sent; this issue only asks a person to read.${people.length ? '' : ' (Add `github:` logins to `roster:` in copydesk.config.yaml to be mentioned here.)'}`,
     '',
   ];
+  // A freeze in force is said first: the reader then knows what is already held.
+  for (const f of input.freezes ?? []) out.push(`> [!WARNING]`, `> Publishing is frozen: holds ${text(describeHold(f).replaceAll('`', ''))}, since ${text(f.since)} by ${text(f.by)}. Reason: ${text(f.reason)}`, '');
   if (links.repoUrl) {
     out.push(`If something must not go out: **[Freeze everything](${freezeFormUrl(links.repoUrl, { title: `Freeze: morning re-read ${date}`, reason: `Morning re-read ${date}: ` })})**, or hold one post with its own link below. The freeze form opens pre-filled; submit it to hold.`, '');
   } else {

@@ -185,6 +185,18 @@ describe('copydesk reread', () => {
     expect(await git(fx.remote, 'branch', '--list', 'copydesk-state')).toBe('');
   });
 
+  it('says first when publishing is frozen, and edits the issue when a freeze begins', async () => {
+    const [a] = fx.clones as [string];
+    await setUp(a);
+    await reread(a, '2027-03-15T06:37:00Z');
+    expect(rereadIssues()[0]!.body).not.toContain('Publishing is frozen');
+    const store = createGitStore({ repoDir: a, branch: 'copydesk-state', remote: 'origin' });
+    await store.update('freeze', async () => ({ 'freeze.json': JSON.stringify({ active: [{ id: 'issue-9', reason: 'Flooding in town', by: 'anna-nowak', since: '2027-03-15T06:50:00Z', terms: ['id:rye'], tags: [], source: 'issue', issue: 9 }] }) }));
+    await reread(a, '2027-03-15T07:07:00Z');
+    expect(rereadIssues()).toHaveLength(1);
+    expect(rereadIssues()[0]!.body).toContain('> [!WARNING]\n> Publishing is frozen: holds the post rye, since 2027');
+  });
+
   it('the real CLI, as the workflow step runs it, opens the issue', async () => {
     const [a] = fx.clones as [string];
     await setUp(a);
