@@ -57,9 +57,25 @@ export interface RereadItem {
 /** What the re-read should look like at `now`. */
 export type RereadDecision =
   /** Today's issue should be open with this title and body (opened, or updated in place). */
-  | { kind: 'open'; date: string; title: string; body: string; items: RereadItem[] }
+  | {
+      kind: 'open';
+      /** Today, `YYYY-MM-DD` in the team zone. */
+      date: string;
+      /** Issue title (no user text: the date and the count). */
+      title: string;
+      /** Issue body, without the marker. */
+      body: string;
+      /** Today's posts, in time order. */
+      items: RereadItem[];
+    }
   /** Nothing to open today (why: not yet time, no posts, disabled, all posts already out). */
-  | { kind: 'none'; date: string; why: string };
+  | {
+      kind: 'none';
+      /** Today, `YYYY-MM-DD` in the team zone. */
+      date: string;
+      /** Why, for the log. */
+      why: string;
+    };
 
 /** `YYYY-MM-DD` of `instant` in `zone`. */
 export function localDate(instant: number, zone: string): string {
