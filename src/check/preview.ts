@@ -9,8 +9,8 @@ import { posix } from 'node:path';
 import type { Config } from '../config/config.ts';
 import type { Freeze } from '../freeze/freeze-state.ts';
 import type { Diagnostic } from '../diagnostic/diagnostic.ts';
-import { hasVariants, textFor } from '../post/part-text.ts';
-import type { Post, PostPart } from '../post/post.ts';
+import { distinctTexts, hasVariants, textFor } from '../post/part-text.ts';
+import type { Post } from '../post/post.ts';
 import { fmtInZone, fmtIsoWithOffset, fmtRelative, zoneOffset } from '../post/time.ts';
 import type { Network } from '../post/network.ts';
 import { freezeLines } from './freeze-note.ts';
@@ -69,7 +69,7 @@ function renderPost(post: Post, input: PreviewInput, config: Config): string[] {
     if (post.parts.length > 1) out.push(`**Part ${part.index + 1} of ${post.parts.length}**`, '');
     if (!varies) out.push(fence(part.text), '');
     // Per network: one block per distinct text, naming the networks that get it.
-    else for (const [t, networks] of textsOf(post, part)) out.push(`On ${networks.join(', ')}:`, '', fence(t), '');
+    else for (const { text: t, networks } of distinctTexts(part, post.channels)) out.push(`On ${networks.join(', ')}:`, '', fence(t), '');
     const media = post.media.filter((m) => m.part === part.index);
     for (const [i, m] of media.entries()) {
       out.push(`${i + 1}. 🖼️ ${code(posix.basename(m.repoPath))} (${mimeOf(m.path) ?? 'unknown type'}), alt text:`, '', fence(m.alt || '(none)'), '');
@@ -133,12 +133,3 @@ function localTime(instant: number, zone: string): string {
   return fmtIsoWithOffset(instant, zoneOffset(instant, zone)).slice(11, 16);
 }
 
-/** The distinct texts of `part` in the order of `post.channels`, each with the networks that get it. */
-function textsOf(post: Post, part: PostPart): Map<string, Network[]> {
-  const out = new Map<string, Network[]>();
-  for (const n of post.channels) {
-    const t = textFor(part, n);
-    out.set(t, [...(out.get(t) ?? []), n]);
-  }
-  return out;
-}

@@ -31,6 +31,16 @@ export function partTexts(part: PostPart): string[] {
   return [part.text, ...Object.values(part.variants ?? {}).map((v) => v.text)].filter((t) => t !== '');
 }
 
+/** The distinct texts of `part` for `channels`, in their order, each with the networks that get it (one entry when all get the same). */
+export function distinctTexts(part: PostPart, channels: readonly Network[]): { text: string; networks: Network[] }[] {
+  const byText = new Map<string, Network[]>();
+  for (const n of channels) {
+    const t = textFor(part, n);
+    byText.set(t, [...(byText.get(t) ?? []), n]);
+  }
+  return [...byText].map(([text, networks]) => ({ text, networks }));
+}
+
 /**
  * The networks that get the text at file offset `offset`: the variant's network inside a
  * `::: network` block, else the post's networks without a variant for that part. Undefined

@@ -18,7 +18,7 @@ import { describeHold } from '../freeze/freeze-match.ts';
 import type { Freeze } from '../freeze/freeze-state.ts';
 import { code, fence, text } from '../check/markdown.ts';
 import type { Network } from '../post/network.ts';
-import { textFor } from '../post/part-text.ts';
+import { distinctTexts } from '../post/part-text.ts';
 import type { Post } from '../post/post.ts';
 import { fmtIsoWithOffset, zoneOffset } from '../post/time.ts';
 
@@ -136,14 +136,7 @@ function itemOf(post: Post, zone: string): RereadItem {
     localTime: fmtIsoWithOffset(post.publishAt!, zoneOffset(post.publishAt!, zone)).slice(11, 16),
     channels: post.channels,
     tags: post.tags,
-    parts: post.parts.map((part) => {
-      const byText = new Map<string, Network[]>();
-      for (const n of post.channels) {
-        const t = textFor(part, n);
-        byText.set(t, [...(byText.get(t) ?? []), n]);
-      }
-      return [...byText].map(([t, networks]) => ({ text: t, networks }));
-    }),
+    parts: post.parts.map((part) => distinctTexts(part, post.channels)),
   };
 }
 

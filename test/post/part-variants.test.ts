@@ -124,3 +124,19 @@ describe('per-network text, hostile files', () => {
     expect(variant[0]!.message).toContain('already has a text in this part');
   });
 });
+
+describe('posts/README.md, "Per-network text"', () => {
+  it('its example parses as the text says: Mastodon its own first part, Bluesky its own second part', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../../posts/README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Per-network text'));
+    const example = /```markdown\n([\s\S]*?)\n```\n/.exec(section)![1]!;
+    const r = parsePost({ file: 'posts/rye.md', root: '/repo', bytes: new TextEncoder().encode(example + '\n'), config });
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    const [one, two] = r.post.parts as [NonNullable<typeof r.post.parts[0]>, NonNullable<typeof r.post.parts[1]>];
+    expect(textFor(one, 'bluesky')).toBe('Rye is back 🍞 From 7:00 at the counter.');
+    expect(textFor(one, 'mastodon')).toContain('@miller@mill.example');
+    expect(textFor(two, 'mastodon')).toBe('Sunday we rest.');
+    expect(textFor(two, 'bluesky')).toContain('@bakery-friends.bsky.social');
+  });
+});
