@@ -10,15 +10,18 @@
  * Exit code: 0 done (or nothing to do), 2 cannot (no token, GitHub or the state failed).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { parseArgs, UsageError, type Command } from '../cli/context.ts';
+import { parseArgs, UsageError, type Command, type CommandContext } from '../cli/context.ts';
+import type { Config } from '../config/config.ts';
 import { readFreezes } from '../freeze/freeze-state.ts';
-import { githubFromEnv } from '../github/github-env.ts';
+import { githubFromEnv, type GitHubEnv } from '../github/github-env.ts';
 import { editIssue } from '../github/issue-edit.ts';
 import { closeIssueByMarker, upsertIssueByMarker } from '../github/issue.ts';
 import { loadRepo } from '../post/load-repo.ts';
+import type { Post } from '../post/post.ts';
 import { createRedactor, secretValues } from '../publish/redact.ts';
 import { openCrisisStore } from '../state/open-crisis-store.ts';
-import { localDate, REREAD_LABEL, rereadMarker, rereadToday, shouldClose, type RereadLinks } from './reread.ts';
+import type { StateStore } from '../state/store.ts';
+import { localDate, REREAD_LABEL, rereadMarker, rereadToday, shouldClose, type RereadDecision, type RereadLinks } from './reread.ts';
 import { claimChange, closedChange, openedChange, parseRecord, recordPath, REREAD_DIR } from './reread-record.ts';
 
 const HELP = `Usage: copydesk reread [--dry-run]
@@ -67,11 +70,25 @@ export const rereadCommand: Command = async (args, ctx) => {
     ctx.err(`copydesk reread: cannot read the state (${store.description}): ${(e as Error).message}\n`);
     return 2;
   }
-  const today = rereadToday({ now, config, posts, links, freezes: await readFreezes(store) });
+  const freezes = await readFreezes(store);
+  const today = rereadToday({ now, config, posts, links, freezes });
   if (dryRun || !gh.ok) {
     ctx.out(today.kind === 'open' ? `Dry run: the re-read issue would read:\n\n# ${today.title}\n\n${today.body}\n` : `Dry run: no re-read issue: ${today.why}.\n`);
     return 0;
   }
+  try {
+    return await apply({ ctx, gh, store, today, posts, config, now });
+  } catch (e) {
+    // The state could not be written (pushes kept being rejected, the branch was rewritten):
+    // the next tick tries again; the publisher's own run is not affected.
+    ctx.err(`copydesk reread: ${(e as Error).message}\n`);
+    return 2;
+  }
+};
+
+/** The GitHub and state work for `today`: close what is over, open or edit today's issue. */
+async function apply(o: { ctx: CommandContext; gh: Extract<GitHubEnv, { ok: true }>; store: StateStore; today: RereadDecision; posts: readonly Post[]; config: Config; now: number }): Promise<number> {
+  const { ctx, gh, store, today, posts, config, now } = o;
   const redact = createRedactor(secretValues(ctx.env));
   const base = { owner: gh.owner, repo: gh.repo, redact };
   let failed = false;
@@ -129,7 +146,8 @@ export const rereadCommand: Command = async (args, ctx) => {
   if (opened.status === 'error') return 2;
   await store.update(`reread: open ${today.date} #${opened.number}`, openedChange(today.date, opened.number, opened.url, hash));
   return failed ? 2 : 0;
-};
+}
+
 
 /** The site's address for "Its page" links: COPYDESK_SITE_URL with COPYDESK_BASE (as the site build reads them). */
 function siteUrl(env: Readonly<Record<string, string | undefined>>): string | undefined {

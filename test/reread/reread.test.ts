@@ -197,6 +197,19 @@ describe('copydesk reread', () => {
     expect(rereadIssues()[0]!.body).toContain('> [!WARNING]\n> Publishing is frozen: holds the post rye, since 2027');
   });
 
+  it('GitHub failing to create the issue: exit 2 with what to do, and a later tick opens it', async () => {
+    const [a] = fx.clones as [string];
+    await setUp(a);
+    gh.failures.push({ method: 'POST', path: /\/issues$/, status: 502 });
+    const failed = await reread(a, '2027-03-15T06:37:00Z');
+    expect(failed.code).toBe(2);
+    expect(failed.out).toMatch(/Creating issue "Re-read today's posts: 2027-03-15 \(2 posts\)"/);
+    expect(rereadIssues()).toEqual([]);
+    const next = await reread(a, '2027-03-15T07:07:00Z');
+    expect(next.code).toBe(0);
+    expect(rereadIssues()).toHaveLength(1);
+  });
+
   it('the real CLI, as the workflow step runs it, opens the issue', async () => {
     const [a] = fx.clones as [string];
     await setUp(a);
