@@ -23,6 +23,7 @@ import { sensitiveTopicRule } from './rules/sensitive-topic.ts';
 import { spacingRule } from './rules/spacing.ts';
 import { watchlistRule } from './rules/watchlist.ts';
 import { judgeLanguage, type LanguageVerdict } from './language.ts';
+import { scopeToNetworks } from './network-scope.ts';
 import { bodyLine } from './text-position.ts';
 import { tidyProblems } from './tidy-problems.ts';
 
@@ -137,7 +138,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     // Findings above the body come from the front-matter, which the workers read as text; the
     // two that say the checks could not finish concern the whole file.
     const english = below === undefined ? [] : (englishRun.byFile.get(r.file) ?? []).filter((d) => d.line >= below || d.ruleId === TOO_COMPLEX || d.ruleId === TOOK_TOO_LONG);
-    const found = [...r.findings, ...english];
+    const found = [...r.findings, ...scopeToNetworks(r.post, english)];
     const applied = applyIgnores(r.post, found);
     r.findings = sortDiagnostics(applied.findings);
     r.accepted = applied.accepted;

@@ -43,6 +43,14 @@ describe('the check reads the text each network gets', () => {
     expect(topics.map((t) => [t.line, t.message])).toEqual([[6, '"vote" on bluesky touches a sensitive topic (politics)']]);
   });
 
+  it('an English finding only in the Mastodon text says it is on Mastodon, at its line and column', async () => {
+    const root = await copyFixture('rules');
+    await writeFile(join(root, 'posts', 'v-english.md'), `${head('v-english', '2027-02-14 09:00')}What a day at the bakery.\n\n::: mastodon\nWhat a damn fine day at the bakery.\n:::\n`);
+    const report = await check(root, ['posts/v-english.md']);
+    const found = fileReport(report, 'posts/v-english.md').findings.filter((d) => d.source === 'retext-profanities');
+    expect(found.map((d) => [d.line, d.column, d.message])).toEqual([[9, 8, 'Reconsider using `damn`, it may be profane (on mastodon)']]);
+  });
+
   it('previews each network\'s text and counts each network on its own text', async () => {
     const root = await copyFixture('rules');
     await writeFile(join(root, 'posts', 'v-preview.md'), `${head('v-preview', '2027-02-13 09:00')}Hello from the bakery.\n::: mastodon\nHello from the bakery, fediverse friends! #bakery\n:::\n`);
