@@ -1,20 +1,23 @@
 /**
  * Per-network text through the publisher: each network gets its own `::: network` text (the
- * outbox for Bluesky, the real Mastodon channel against the strict fake), a thread keeps its
+ * outbox for Bluesky, the real Mastodon channel against the strict fake, and the real Bluesky
+ * channel against the local Bluesky server from @atproto/dev-env), a thread keeps its
  * replies, and an edit of one network's text after it went out is noticed, never sent as new.
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { parsePost } from '../../src/post/parse-post.ts';
 import type { Post } from '../../src/post/post.ts';
 import type { Network } from '../../src/post/network.ts';
+import { createBlueskyChannel } from '../../src/publish/bluesky.ts';
 import { createMastodonChannel } from '../../src/publish/mastodon.ts';
 import { createOutboxChannel } from '../../src/publish/outbox.ts';
 import { publish } from '../../src/publish/publisher.ts';
 import { createDirStore } from '../../src/state/dir-store.ts';
 import type { StateStore } from '../../src/state/store.ts';
 import { startMastodonFake, type MastodonFake } from '../fakes/mastodon-fake.ts';
+import { startBlueskyServer, type BlueskyServer } from '../helpers/bluesky-server.ts';
 import { at, tempDir, testConfig } from './publisher-helpers.ts';
 
 const T = at('2027-03-15T08:05:00Z');
@@ -65,4 +68,27 @@ describe('publisher with per-network text', () => {
     expect(fake.statuses).toHaveLength(2);
     expect(JSON.stringify(second.decisions)).toContain('changed after it went out');
   });
+});
+
+describe('publisher with per-network text on the real local Bluesky server', () => {
+  let server: BlueskyServer;
+  beforeAll(async () => {
+    server = await startBlueskyServer();
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  test('Bluesky gets its own text with its own links; Mastodon the shared text', async () => {
+    const p = parse('Rye is back 🍞 #bakery\n::: bluesky\nRye is back 🍞 #bakery https://example.com/rye\n:::\n');
+    const both = (n: Network) => (n === 'bluesky' ? createBlueskyChannel({ service: server.service, identifier: server.handle, password: server.password }) : channels(n));
+    const report = await publish({ posts: [p], store, channels: both, config, now: () => new Date(T), runId: 'r1', dryRun: false, log: () => {} });
+    expect(report.decisions.map((d) => [d.network, d.kind])).toEqual([['bluesky', 'sent'], ['mastodon', 'sent']]);
+    const res = await server.agent.com.atproto.repo.listRecords({ repo: server.did, collection: 'app.bsky.feed.post', limit: 100 });
+    const texts = res.data.records.map((r) => (r.value as { text: string; facets?: { features: { $type: string; uri?: string }[] }[] }));
+    const mine = texts.find((r) => r.text.startsWith('Rye is back'))!;
+    expect(mine.text).toBe('Rye is back 🍞 #bakery https://example.com/rye');
+    expect(mine.facets?.flatMap((f) => f.features.map((x) => x.uri)).filter(Boolean)).toEqual(['https://example.com/rye']);
+    expect(fake.statuses.map((st) => st.text)).toEqual(['Rye is back 🍞 #bakery']);
+  }, 120_000);
 });
