@@ -22,6 +22,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   holding: { summary: 'send a pre-approved holding statement during an incident (even while frozen)', load: async () => (await import('../src/holding/holding-command.ts')).holdingCommand },
   inbox: { summary: 'customer replies: `inbox comment` (/reply, /approve on a feedback issue), `inbox send` (approved replies, once)', load: async () => (await import('../src/feedback/inbox-command.ts')).inboxCommand },
   watchdog: { summary: 'open an issue when the publisher has not succeeded for over an hour', load: async () => (await import('../src/watchdog/watchdog-command.ts')).watchdogCommand },
+  reread: { summary: 'the morning re-read: one issue a day listing today\'s posts to read (sends nothing)', load: async () => (await import('../src/reread/reread-command.ts')).rereadCommand },
   timeline: { summary: 'post-incident timeline (--since, --until) as Markdown', load: async () => (await import('../src/timeline/timeline-command.ts')).timelineCommand },
   setup: { summary: 'apply or verify the GitHub repository rules (`setup github [--dry-run|--check]`)', load: async () => (await import('../src/github/setup-command.ts')).setupCommand },
   minutes: { summary: 'GitHub Actions minutes a month for this repository (private repositories are billed)', load: async () => (await import('../src/minutes/minutes-command.ts')).minutesCommand },

@@ -10,6 +10,7 @@
  */
 import type { Config } from '../config/config.ts';
 import type { Diagnostic } from '../diagnostic/diagnostic.ts';
+import { partTexts } from '../post/part-text.ts';
 import type { Post } from '../post/post.ts';
 import { isEnglish } from './english/english-input.ts';
 import { runEnglish } from './english/english-runner.ts';
@@ -26,7 +27,7 @@ export async function contentProblems(post: Post, config: Config): Promise<Diagn
   const root = post.absPath.slice(0, post.absPath.length - post.file.length).replace(/[\\/]$/, '') || '/';
   const ctx: RuleContext = { config, now: 0, root, changed: false, allPosts: [] };
   const found: Diagnostic[] = [...lengthRule(post, ctx) as Diagnostic[], ...(await mediaRule(post, ctx)), ...(watchlistRule(config)(post, ctx) as Diagnostic[])];
-  const language = judgeLanguage(post.parts.map((p) => p.text).join('\n\n'), post.lang);
+  const language = judgeLanguage(post.parts.flatMap(partTexts).join('\n\n'), post.lang);
   if (isEnglish(post.lang) && !(language.confident && !language.agrees)) {
     const below = bodyLine(post);
     const run = await runEnglish([{ file: post.file, source: post.source, bodyLine: below }], { workers: 0, settings: config.english });

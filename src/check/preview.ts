@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import type { Config } from '../config/config.ts';
 import type { Freeze } from '../freeze/freeze-state.ts';
 import type { Diagnostic } from '../diagnostic/diagnostic.ts';
+import { distinctTexts, hasVariants, textFor } from '../post/part-text.ts';
 import type { Post } from '../post/post.ts';
 import { fmtInZone, fmtIsoWithOffset, fmtRelative, zoneOffset } from '../post/time.ts';
 import type { Network } from '../post/network.ts';
@@ -62,10 +63,13 @@ function renderPost(post: Post, input: PreviewInput, config: Config): string[] {
   out.push(`| Check | ${status} |`, '');
 
   out.push(`#### Text${post.parts.length > 1 ? ` (a thread of ${post.parts.length} parts)` : ''}`, '');
-  out.push('_The text is the same on every network; only how it is counted differs._', '');
+  const varies = hasVariants(post);
+  out.push(varies ? '_Some networks get their own text (`::: network` blocks); each is shown with the networks that get it._' : '_The text is the same on every network; only how it is counted differs._', '');
   for (const part of post.parts) {
     if (post.parts.length > 1) out.push(`**Part ${part.index + 1} of ${post.parts.length}**`, '');
-    out.push(fence(part.text), '');
+    if (!varies) out.push(fence(part.text), '');
+    // Per network: one block per distinct text, naming the networks that get it.
+    else for (const { text: t, networks } of distinctTexts(part, post.channels)) out.push(`On ${networks.join(', ')}:`, '', fence(t), '');
     const media = post.media.filter((m) => m.part === part.index);
     for (const [i, m] of media.entries()) {
       out.push(`${i + 1}. 🖼️ ${code(posix.basename(m.repoPath))} (${mimeOf(m.path) ?? 'unknown type'}), alt text:`, '', fence(m.alt || '(none)'), '');
@@ -89,7 +93,7 @@ function renderNetwork(post: Post, network: Network, input: PreviewInput, config
   const out: string[] = [`#### On ${network}`, ''];
   out.push('| Part | Used | Limit | |', '|---|---|---|---|');
   for (const part of post.parts) {
-    const u = lengthFor(network, part.text, config);
+    const u = lengthFor(network, textFor(part, network), config);
     const used = `${u.used} ${u.unit}${u.bytes ? ` · ${u.bytes.used} bytes` : ''}`;
     const limit = `${u.limit} ${u.unit}${u.bytes ? ` · ${u.bytes.limit} bytes` : ''}`;
     out.push(`| ${part.index + 1} | ${used} | ${limit} | ${isOver(u) ? '❌ too long' : '✅'} |`);
@@ -128,3 +132,4 @@ function localDay(instant: number, zone: string): string {
 function localTime(instant: number, zone: string): string {
   return fmtIsoWithOffset(instant, zoneOffset(instant, zone)).slice(11, 16);
 }
+

@@ -6,6 +6,7 @@
 import type { Config } from '../config/config.ts';
 import { diag, sortDiagnostics, type Diagnostic } from '../diagnostic/diagnostic.ts';
 import { duplicateIds, findPostFiles, HOLDING_DIR, idKey, loadPosts, POSTS_DIR } from '../post/load-posts.ts';
+import { partTexts } from '../post/part-text.ts';
 import type { Post } from '../post/post.ts';
 import { isEnglish, type EnglishInput } from './english/english-input.ts';
 import { TOO_COMPLEX, TOOK_TOO_LONG } from './english/english-limits.ts';
@@ -22,6 +23,7 @@ import { sensitiveTopicRule } from './rules/sensitive-topic.ts';
 import { spacingRule } from './rules/spacing.ts';
 import { watchlistRule } from './rules/watchlist.ts';
 import { judgeLanguage, type LanguageVerdict } from './language.ts';
+import { scopeToNetworks } from './network-scope.ts';
 import { bodyLine } from './text-position.ts';
 import { tidyProblems } from './tidy-problems.ts';
 
@@ -110,7 +112,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     const ctx: RuleContext = { config, now, root, changed, allPosts };
     const found: Diagnostic[] = [...parseProblems, ...(duplicates.get(file) ?? [])];
     for (const rule of rules) found.push(...(await rule(post, ctx)));
-    const language = judgeLanguage(post.parts.map((p) => p.text).join('\n\n'), post.lang);
+    const language = judgeLanguage(post.parts.flatMap(partTexts).join('\n\n'), post.lang);
     if (language.confident && !language.agrees) found.push(langFinding(post, language));
     languages.set(file, language);
     reports.push({ file, post, changed, findings: found, accepted: [], checks: statuses(post, changed, options.changed !== undefined, language) });
@@ -136,7 +138,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     // Findings above the body come from the front-matter, which the workers read as text; the
     // two that say the checks could not finish concern the whole file.
     const english = below === undefined ? [] : (englishRun.byFile.get(r.file) ?? []).filter((d) => d.line >= below || d.ruleId === TOO_COMPLEX || d.ruleId === TOOK_TOO_LONG);
-    const found = [...r.findings, ...english];
+    const found = [...r.findings, ...scopeToNetworks(r.post, english)];
     const applied = applyIgnores(r.post, found);
     r.findings = sortDiagnostics(applied.findings);
     r.accepted = applied.accepted;

@@ -17,7 +17,18 @@ const COMMENT = /<!--[\s\S]*?-->/g;
 export function publishedSource(post: Post): string {
   const blank = (s: string) => s.replace(/[^\n]/g, ' ');
   const start = post.parts[0]?.start ?? post.source.length;
-  const body = post.source.slice(start).replace(COMMENT, blank).replace(/^---[ \t]*\r?$/gm, blank);
+  let body = post.source.slice(start).replace(COMMENT, blank).replace(/^---[ \t]*\r?$/gm, blank);
+  // Per-network text: the `::: network` and `:::` lines are never text (which network gets a
+  // match is told by `networksAt`, ../post/part-text.ts).
+  const cut = (from: number, to: number) => {
+    if (to > from) body = body.slice(0, from - start) + blank(body.slice(from - start, to - start)) + body.slice(to - start);
+  };
+  for (const part of post.parts) {
+    for (const v of Object.values(part.variants ?? {})) {
+      cut(v.blockStart, v.start);
+      cut(v.end, v.blockEnd);
+    }
+  }
   return blank(post.source.slice(0, start)) + body;
 }
 

@@ -101,6 +101,16 @@ export interface Config {
   english: EnglishSettings;
   /** When a sensitive-topic word has its everyday sense (a street name, a product, a phrase). */
   sensitiveContext: SensitiveContext;
+  /** The morning re-read (`reread:`, src/reread/): one issue a day listing today's posts. */
+  reread: RereadSettings;
+}
+
+/** `reread:` in the config: when the morning re-read issue opens. */
+export interface RereadSettings {
+  /** Off: no re-read issue is ever opened (`reread: false` or `enabled: false`). Default on. */
+  enabled: boolean;
+  /** Local time `HH:MM` in the team zone; the first publisher run at or after it opens the issue. Default `07:30`. */
+  time: string;
 }
 
 /**
@@ -203,5 +213,6 @@ export function defaultConfig(): Config {
     playbookReviewDays: 180,
     english: { allow: [...DEFAULT_ENGLISH_ALLOW], profanitySureness: 1 },
     sensitiveContext: structuredClone(DEFAULT_SENSITIVE_CONTEXT),
+    reread: { enabled: true, time: '07:30' },
   };
 }

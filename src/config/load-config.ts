@@ -6,12 +6,13 @@ import type { Network } from '../post/network.ts';
 import { readPostFile } from '../post/read-post-file.ts';
 import { isValidZone, parseInstant } from '../post/time.ts';
 import { CONFIG_FILE, defaultConfig, NETWORKS, type Config } from './config.ts';
+import { readReread } from './read-reread.ts';
 import { readTeam } from './read-team.ts';
 import { parseCron } from '../schedule/cron.ts';
 
 export type ConfigResult = { ok: true; config: Config; problems: Diagnostic[] } | { ok: false; problems: Diagnostic[] };
 
-const TOP = ['timezone', 'lang', 'channels', 'sensitive_topics', 'watchlist', 'spacing', 'publish', 'quiet_periods', 'credentials', 'repository', 'roster', 'playbook', 'english', 'sensitive_context'] as const;
+const TOP = ['timezone', 'lang', 'channels', 'sensitive_topics', 'watchlist', 'spacing', 'publish', 'quiet_periods', 'credentials', 'repository', 'roster', 'playbook', 'english', 'sensitive_context', 'reread'] as const;
 
 /** Largest configuration file read: a config is a few KB. */
 export const MAX_CONFIG_BYTES = 256 * 1024;
@@ -160,6 +161,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): ConfigResult {
   }
 
   readTeam(r, v, config);
+  readReread(r, v, config);
   const en = r.map(v, 'english', [], 'config');
   if (en) {
     r.unknownKeys(en, ['allow', 'profanity_sureness'], ['english'], 'config');

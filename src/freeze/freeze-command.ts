@@ -37,7 +37,8 @@ const FREEZE_HELP = `Usage: copydesk freeze --reason "why" [--term WORD]... [--t
 
 Stops publishing now. Posts that fall due while frozen are missed, never sent late.
   --reason TEXT   why (required)
-  --term WORD     hold only posts mentioning WORD (whole word, any case); repeatable
+  --term WORD     hold only posts mentioning WORD (whole word, any case); repeatable;
+                  --term id:<post id> holds exactly that post
   --tag TAG       hold only posts tagged TAG (any case); repeatable
   --by NAME       who is freezing (default: GITHUB_ACTOR, else your user name)
   --from-issue    read the freeze from the GitHub issues event (freeze workflow); only a

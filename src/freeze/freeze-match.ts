@@ -8,12 +8,12 @@
  * posts can never disagree with what the publisher actually held.
  */
 import type { Post } from '../post/post.ts';
-import { freezeMatcher, type FreezeMatcher } from '../schedule/freeze-match.ts';
+import { freezeMatcher, splitTerms, type FreezeMatcher } from '../schedule/freeze-match.ts';
 import type { Freeze } from './freeze-state.ts';
 import { isFullFreeze } from './freeze-state.ts';
 
 /** The part of a post a freeze looks at (a whole `Post` fits). */
-export type FreezeTarget = Pick<Post, 'tags' | 'parts'>;
+export type FreezeTarget = Pick<Post, 'id' | 'tags' | 'parts'>;
 
 const compiled = new WeakMap<Freeze, FreezeMatcher>();
 
@@ -34,6 +34,9 @@ export function describeHold(freeze: Pick<Freeze, 'terms' | 'tags'>): string {
   if (isFullFreeze(freeze as Freeze)) return 'everything (full freeze)';
   const bits: string[] = [];
   if (freeze.tags.length) bits.push(`posts tagged ${freeze.tags.map((t) => `\`${t}\``).join(' or ')}`);
-  if (freeze.terms.length) bits.push(`posts mentioning ${freeze.terms.map((t) => `"${t}"`).join(' or ')}`);
+  // `id:<post id>` terms hold one post each (the morning re-read's "Hold this post" links).
+  const { ids, words } = splitTerms(freeze.terms);
+  if (ids.size) bits.push(`${ids.size === 1 ? 'the post' : 'the posts'} ${[...ids].map((id) => `\`${id}\``).join(' and ')}`);
+  if (words.length) bits.push(`posts mentioning ${words.map((t) => `"${t}"`).join(' or ')}`);
   return bits.join(', and ');
 }

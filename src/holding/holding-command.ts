@@ -15,6 +15,7 @@ import { loadStatement } from './holding.ts';
 import { appendHoldingLog } from './holding-log.ts';
 import { sendHolding, type HoldingOutcome } from './holding-send.ts';
 import { loadRepo } from '../post/load-repo.ts';
+import { distinctTexts } from '../post/part-text.ts';
 import { openCrisisStore } from '../state/open-crisis-store.ts';
 
 const HELP = `Usage: copydesk holding <statement-id> [--dry-run] [--by NAME]
@@ -93,7 +94,7 @@ export const holdingCommand: Command = async (args, ctx) => {
   const runId = ctx.env.GITHUB_RUN_ID ? `${ctx.env.GITHUB_RUN_ID}${ctx.env.GITHUB_RUN_ATTEMPT ? `-${ctx.env.GITHUB_RUN_ATTEMPT}` : ''}` : `local-holding-${randomUUID().slice(0, 8)}`;
 
   const store = await openCrisisStore(ctx, dryRun ? { readOnly: true } : {});
-  ctx.out(`${dryRun ? 'Dry run: ' : ''}holding statement ${post.id} (${post.file}) on ${post.channels.join(', ')}\n${post.parts.map((p) => `> ${p.text.replace(/\n/g, '\n> ')}`).join('\n> ---\n')}\n`);
+  ctx.out(`${dryRun ? 'Dry run: ' : ''}holding statement ${post.id} (${post.file}) on ${post.channels.join(', ')}\n${post.parts.map((p) => distinctTexts(p, post.channels).map((t, _i, all) => `${all.length > 1 ? `> (${t.networks.join(', ')})\n` : ''}> ${t.text.replace(/\n/g, '\n> ')}`).join('\n')).join('\n> ---\n')}\n`);
   const outcome = await sendHolding({
     post, store, channels: setup.channel, config, now: ctx.now, runId, by, dryRun, redact,
     credentials: setup.credentials, credentialHelp: setup.credentialHelp,

@@ -16,6 +16,7 @@ import { FieldReader, isRecord } from '../diagnostic/fields.ts';
 import { parseYamlWithPositions } from '../diagnostic/yaml-source.ts';
 import type { Network } from './network.ts';
 import { resolveMediaPath } from './media-file.ts';
+import { findVariantBlocks, isNetwork } from './part-variants.ts';
 import { splitFrontMatter } from './front-matter.ts';
 import { lineIndex, MAX_FRONT_MATTER_CHARS, MAX_POST_BYTES, partLimits, partRanges } from './post-limits.ts';
 import { POST_FIELDS, type Ignore, type Post, type PostMedia, type PostPart } from './post.ts';
@@ -164,8 +165,11 @@ export function parsePost({ file, root, bytes, config, kind = 'post' }: ParseInp
     return { ok: false, problems: r.problems };
   }
   const parts = splitParts(source, bodyStart);
+  // Per-network text (`::: mastodon` … `:::` blocks, ./part-variants.ts), before the empty-part
+  // check: a part may leave its shared text empty when every network has its own.
+  r.problems.push(...readVariants(file, source, parts, channels));
   parts.forEach((p, i) => {
-    if (!p.text) r.problems.push(diag(file, { line: p.line }, 'error', 'empty-part', parts.length > 1 ? `thread part ${i + 1} is empty` : 'the post has no text', parts.length > 1 ? 'Write text between the `---` lines, or remove the extra `---`.' : 'Write the post text below the front-matter.'));
+    if (!p.text && channels.some((n) => !p.variants?.[n])) r.problems.push(diag(file, { line: p.line }, 'error', 'empty-part', parts.length > 1 ? `thread part ${i + 1} is empty` : 'the post has no text', parts.length > 1 ? 'Write text between the `---` lines, or remove the extra `---`.' : 'Write the post text below the front-matter.'));
   });
 
   // media
@@ -233,6 +237,68 @@ function splitParts(source: string, bodyStart: number): PostPart[] {
     return { index, text: publishedText(raw), line: at(start + lead), start, end };
   });
 }
+
+/**
+ * Per-network text: finds the `::: network` blocks of each part, sets `part.variants` and the
+ * shared `part.text` (the part without its blocks), and reports what cannot be right (an unknown
+ * network, one the post does not go to, the same network twice in a part, an empty block, a
+ * block left open), each at its line with the fix.
+ */
+function readVariants(file: string, source: string, parts: PostPart[], channels: readonly Network[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = lineIndex(source);
+  const where = (i: number) => (parts.length > 1 ? ` in thread part ${i + 1}` : '');
+  for (const [i, part] of parts.entries()) {
+    if (source.indexOf(':::', part.start) === -1 || source.indexOf(':::', part.start) >= part.end) continue;
+    const found = findVariantBlocks(source, part.start, part.end);
+    for (const p of found.problems) out.push(diag(file, { line: at(p.offset) }, 'error', 'variant', p.message, p.fix));
+    if (out.length > MAX_VARIANT_PROBLEMS) break;
+    if (found.blocks.length === 0) continue;
+    const variants: NonNullable<PostPart['variants']> = {};
+    for (const b of found.blocks) {
+      const line = at(b.blockStart);
+      if (!isNetwork(b.name)) {
+        out.push(diag(file, { line }, 'error', 'variant', `\`::: ${b.written}\`: "${b.written}" is not a network`, `Use one of: ${NETWORKS.join(', ')} (the networks in \`channels\`).`));
+        continue;
+      }
+      if (!channels.includes(b.name)) {
+        out.push(diag(file, { line }, 'error', 'variant', `\`::: ${b.written}\`${where(i)}: this post does not go to ${b.name} (\`channels\` lists ${channels.join(', ') || 'nothing'})`, `Add ${b.name} to \`channels\`, or remove the block (lines ${line}–${at(b.blockEnd)}).`));
+        continue;
+      }
+      if (variants[b.name]) {
+        out.push(diag(file, { line }, 'error', 'variant', `\`::: ${b.written}\`${where(i)}: ${b.name} already has a text in this part (line ${at(variants[b.name]!.blockStart)})`, 'Keep one block per network in each part: merge the two texts.'));
+        continue;
+      }
+      const raw = source.slice(b.start, b.end);
+      const text = publishedText(raw);
+      if (!text) {
+        out.push(diag(file, { line }, 'error', 'variant', `\`::: ${b.written}\`${where(i)}: the ${b.name} text is empty`, `Write the text ${b.name} should get between \`::: ${b.name}\` and \`:::\`, or remove the block so ${b.name} gets the shared text.`));
+        continue;
+      }
+      const lead = raw.length - raw.trimStart().length;
+      variants[b.name] = { network: b.name, text, line: at(b.start + lead), start: b.start, end: b.end, blockStart: b.blockStart, blockEnd: b.blockEnd };
+    }
+    // The shared text is the part without any block (the bad ones too: they are not text).
+    let shared = '';
+    let pos = part.start;
+    for (const b of found.blocks) {
+      shared += source.slice(pos, b.blockStart);
+      pos = Math.min(part.end, b.blockEnd);
+    }
+    shared += source.slice(pos, part.end);
+    part.text = publishedText(shared);
+    if (Object.keys(variants).length) part.variants = variants;
+  }
+  // A file of nothing but `:::` lines says the same thing a thousand times: the first few and a count.
+  if (out.length > MAX_VARIANT_PROBLEMS) {
+    const rest = out.length - MAX_VARIANT_PROBLEMS;
+    out.splice(MAX_VARIANT_PROBLEMS, rest, diag(file, { line: out[MAX_VARIANT_PROBLEMS]!.line }, 'error', 'variant', `and ${rest} more problems with \`:::\` per-network blocks (the first ${MAX_VARIANT_PROBLEMS} are listed)`, 'Fix the blocks above and run the check again; see posts/README.md, "Per-network text".'));
+  }
+  return out;
+}
+
+/** Most per-network block problems listed for one file. */
+const MAX_VARIANT_PROBLEMS = 10;
 
 /**
  * The text as published: HTML comments removed, trailing spaces of each line removed, at most

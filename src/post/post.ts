@@ -36,6 +36,31 @@ export interface PostPart {
   start: number;
   /** Offset in the file where the part's raw section ends. */
   end: number;
+  /**
+   * Per-network text of this part (`::: mastodon` … `:::` blocks inside the part, see
+   * posts/README.md "Per-network text"): a network listed here gets its variant instead of
+   * `text`; every other network gets `text`. Absent when the part has no variant. Read the text
+   * a network gets with `textFor` (./part-text.ts), never `text` directly.
+   */
+  variants?: Partial<Record<Network, PartVariant>>;
+}
+
+/** The text one network gets for one thread part, in place of the shared text. */
+export interface PartVariant {
+  /** The network this text is for. */
+  network: Network;
+  /** The text as it will be published to that network: trimmed, HTML comments removed. */
+  text: string;
+  /** 1-based line in the file where the variant's text starts. */
+  line: number;
+  /** Offset in the file where the variant's raw text starts (the line after `::: network`). */
+  start: number;
+  /** Offset in the file where the variant's raw text ends (the start of the closing `:::` line). */
+  end: number;
+  /** Offset of the opening `::: network` line. */
+  blockStart: number;
+  /** Offset just after the closing `:::` line (before its newline). */
+  blockEnd: number;
 }
 
 /** A warning accepted in the file: `<!-- copydesk-ignore rule-id: reason -->`. */

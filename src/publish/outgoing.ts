@@ -1,6 +1,7 @@
 /** Turning a post's thread part into what a channel sends. The only place `OutgoingPart` is built. */
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/config.ts';
+import { textFor } from '../post/part-text.ts';
 import type { Post } from '../post/post.ts';
 import type { OutgoingMedia, OutgoingPart, SentRef } from './channel.ts';
 import type { Network } from '../post/network.ts';
@@ -32,7 +33,8 @@ export function buildOutgoingPart({ post, network, part, refs, config, now, medi
     postId: post.id,
     part,
     partsTotal: post.parts.length,
-    text: post.parts[part]!.text,
+    // The network's own `::: network` text for this part when it has one (../post/part-text.ts).
+    text: textFor(post.parts[part]!, network),
     lang: post.lang,
     media,
     idempotencyKey: idempotencyKey(post.id, network, part),

@@ -5,6 +5,7 @@
  */
 import type { Freeze, FreezeLogEvent } from '../freeze/freeze-state.ts';
 import { isFullFreeze } from '../freeze/freeze-state.ts';
+import { partTexts } from '../post/part-text.ts';
 import type { Post } from '../post/post.ts';
 
 /** A freeze and the time it was in force. */
@@ -29,17 +30,39 @@ export function termsPattern(terms: string[]): RegExp | undefined {
   return list.length ? new RegExp(`(?<![\\p{L}\\p{N}_])(?:${list.map(escape).join('|')})(?![\\p{L}\\p{N}_])`, 'iu') : undefined;
 }
 
+/**
+ * A term `id:<post id>` holds exactly that post (compared with its id, case-insensitively, never
+ * searched in text): the "hold this post" links of the morning re-read (src/reread/) pre-fill
+ * the freeze form's "Hold only posts mentioning" field with it, and `copydesk freeze --term
+ * id:<post id>` does the same from a terminal.
+ */
+export const POST_ID_TERM = 'id:';
+
+/** The post ids named by `id:` terms (lower-cased), and the other terms. */
+export function splitTerms(terms: readonly string[]): { ids: Set<string>; words: string[] } {
+  const ids = new Set<string>();
+  const words: string[] = [];
+  for (const t of terms) {
+    const s = t.trim();
+    if (s.toLowerCase().startsWith(POST_ID_TERM) && s.length > POST_ID_TERM.length) ids.add(s.slice(POST_ID_TERM.length).trim().toLowerCase());
+    else words.push(t);
+  }
+  return { ids, words };
+}
+
 export function freezeMatcher(freeze: Freeze): FreezeMatcher {
   if (isFullFreeze(freeze)) return () => true;
   const tags = new Set(freeze.tags.map(normTag).filter(Boolean));
-  const re = termsPattern(freeze.terms);
-  return (post) => post.tags.some((t) => tags.has(normTag(t))) || (re !== undefined && post.parts.some((p) => re.test(p.text)));
+  const { ids, words } = splitTerms(freeze.terms);
+  const re = termsPattern(words);
+  return (post) => (ids.size > 0 && typeof post.id === 'string' && ids.has(post.id.toLowerCase())) || post.tags.some((t) => tags.has(normTag(t))) || (re !== undefined && post.parts.some((p) => partTexts(p).some((t) => re.test(t))));
 }
 
 /** What in the post a partial freeze matched, for the reason shown to people. */
 export function freezeScope(freeze: Freeze): string {
   if (isFullFreeze(freeze)) return 'full freeze';
-  const bits = [...freeze.tags.map((t) => `tag ${t}`), ...freeze.terms.map((t) => `"${t}"`)];
+  const { ids, words } = splitTerms(freeze.terms);
+  const bits = [...[...ids].map((id) => `post ${id}`), ...freeze.tags.map((t) => `tag ${t}`), ...words.map((t) => `"${t}"`)];
   return `partial freeze on ${bits.join(', ')}`;
 }
 

@@ -27,6 +27,7 @@
 import type { Config } from '../config/config.ts';
 import { PUBLISHABLE } from '../config/config.ts';
 import type { Freeze, FreezeLogEvent } from '../freeze/freeze-state.ts';
+import { partTexts } from '../post/part-text.ts';
 import type { Post } from '../post/post.ts';
 import type { SentRef } from '../publish/channel.ts';
 import type { Network } from '../post/network.ts';
@@ -348,7 +349,7 @@ export function plan(input: PlanInput): Decision[] {
       return held('frozen', `frozen (${freezeScope(f)}) since ${f.since} by ${f.by}: ${f.reason}; it is due, so it will be marked missed after the thaw (a person decides)`);
     }
     // A term listed during a crisis holds queued posts that were reviewed before it was listed.
-    const listed = watchlist && post.parts.map((p) => watchlist.exec(p.text)?.[0]).find(Boolean);
+    const listed = watchlist && post.parts.flatMap(partTexts).map((t) => watchlist.exec(t)?.[0]).find(Boolean);
     if (listed) {
       const w = config.watchlist.find((t) => t.term.toLowerCase() === listed.toLowerCase());
       return held('watchlist', `contains "${listed}", on the watch-list${w?.reason ? ` (${w.reason})` : ''}`, {

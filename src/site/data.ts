@@ -7,6 +7,7 @@
 import { lengthFor, type LengthUse } from '../check/lengths.ts';
 import type { Config, CredentialEntry } from '../config/config.ts';
 import { isFullFreeze, type Freeze, type FreezeLogEvent } from '../freeze/freeze-state.ts';
+import { textFor } from '../post/part-text.ts';
 import type { Post } from '../post/post.ts';
 import type { SentRef } from '../publish/channel.ts';
 import type { Network } from '../post/network.ts';
@@ -185,7 +186,7 @@ export function statusOf(d: Decision): { status: PostStatus; reason?: string; ac
 }
 
 function networkStatus(post: Post, network: Network, decision: Decision | undefined, config: Config): NetworkStatus {
-  const lengths = post.parts.map((p) => lengthFor(network, p.text, config));
+  const lengths = post.parts.map((p) => lengthFor(network, textFor(p, network), config));
   if (!decision) return { network, lengths, status: 'manual', reason: `copydesk checks the length for ${network} but does not publish there`, links: [] };
   const via = (decision.sentVia ?? network) as Network | 'outbox';
   const links: SentLink[] = decision.sent.map((part) => {

@@ -8,7 +8,7 @@
 import type { Config } from '../../config/config.ts';
 import { diag } from '../../diagnostic/diagnostic.ts';
 import type { Rule } from './rule.ts';
-import { createTermMatcher } from './term-matcher.ts';
+import { createTermMatcher, onNetworks } from './term-matcher.ts';
 import { createTopicContext } from './topic-context.ts';
 
 export const SENSITIVE_TOPIC = 'sensitive-topic';
@@ -20,7 +20,7 @@ export function sensitiveTopicRule(config: Config): Rule {
   return (post) =>
     matcher.find(post).filter((hit) => !context.everyday(hit.haystack, hit.index, hit.text.length)).map((hit) =>
       diag(post.file, hit.at, 'warning', SENSITIVE_TOPIC,
-        `${hit.media !== undefined ? `alt text of media ${hit.media + 1}: ` : ''}"${hit.text}" touches a sensitive topic (${hit.entry.topic})`,
+        `${hit.media !== undefined ? `alt text of media ${hit.media + 1}: ` : ''}"${hit.text}"${onNetworks(hit)} touches a sensitive topic (${hit.entry.topic})`,
         `Make sure the post needs it. If it does, a reviewer accepts it with <!-- copydesk-ignore ${SENSITIVE_TOPIC}: why it is fine -->; otherwise reword. A name or an everyday phrase can be listed under \`sensitive_context\` in copydesk.config.yaml.`),
     );
 }

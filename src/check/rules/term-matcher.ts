@@ -4,6 +4,8 @@
  * Word characters are letters, marks and digits of any script, so Polish diacritics and
  * combining marks are part of words. Spaces inside a term match any whitespace run.
  */
+import type { Network } from '../../post/network.ts';
+import { networksAt } from '../../post/part-text.ts';
 import type { Post } from '../../post/post.ts';
 import { altLine, locator, publishedSource, type Located } from '../text-position.ts';
 
@@ -16,9 +18,19 @@ export interface TermHit<T> {
   at: Located;
   /** Set when the match is in the alt text of media item `media` (0-based). */
   media?: number;
+  /**
+   * Set when the match is in text only some of the post's networks get (a `::: network` variant,
+   * or shared text that some networks replace with their own): those networks.
+   */
+  networks?: Network[];
   /** The text searched (the published source, or the alt text) and where the match starts in it, for context. */
   haystack: string;
   index: number;
+}
+
+/** ` on mastodon` when the hit is in text only some networks get, else empty: for messages. */
+export function onNetworks(hit: Pick<TermHit<unknown>, 'networks'>): string {
+  return hit.networks ? ` on ${hit.networks.join(' and ') || 'no network (every network has its own text here)'}` : '';
 }
 
 export interface TermMatcher<T> {
@@ -48,7 +60,11 @@ export function createTermMatcher<T>(entries: readonly T[], term: (entry: T) => 
       const hits: TermHit<T>[] = [];
       const source = publishedSource(post);
       const at = locator(post.source);
-      for (const m of source.matchAll(pattern)) hits.push({ entry: entryFor(m[0]), text: m[0], at: at(m.index), haystack: source, index: m.index });
+      for (const m of source.matchAll(pattern)) {
+        const networks = networksAt(post, m.index);
+        const some = networks && networks.length < post.channels.length ? { networks } : {};
+        hits.push({ entry: entryFor(m[0]), text: m[0], at: at(m.index), haystack: source, index: m.index, ...some });
+      }
       post.media.forEach((media, i) => {
         for (const m of media.alt.matchAll(pattern)) hits.push({ entry: entryFor(m[0]), text: m[0], at: { line: altLine(post, media), column: 1 }, media: i, haystack: media.alt, index: m.index });
       });

@@ -6,7 +6,7 @@
 import type { Config } from '../../config/config.ts';
 import { diag } from '../../diagnostic/diagnostic.ts';
 import type { Rule } from './rule.ts';
-import { createTermMatcher } from './term-matcher.ts';
+import { createTermMatcher, onNetworks } from './term-matcher.ts';
 
 export const WATCHLIST = 'watchlist';
 
@@ -15,7 +15,7 @@ export function watchlistRule(config: Config): Rule {
   return (post) =>
     matcher.find(post).map((hit) =>
       diag(post.file, hit.at, 'error', WATCHLIST,
-        `${hit.media !== undefined ? `alt text of media ${hit.media + 1}: ` : ''}"${hit.text}" is on the watchlist: ${hit.entry.reason?.trim() || 'no reason given'}`,
+        `${hit.media !== undefined ? `alt text of media ${hit.media + 1}: ` : ''}"${hit.text}"${onNetworks(hit)} is on the watchlist: ${hit.entry.reason?.trim() || 'no reason given'}`,
         'Remove or reword it. It is blocked while it is listed under `watchlist` in copydesk.config.yaml and cannot be accepted with copydesk-ignore.'),
     );
 }
