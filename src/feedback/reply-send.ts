@@ -176,7 +176,7 @@ async function sendOne(o: ReplySendOptions, replyId: string): Promise<ReplyOutco
 
   const approvedBy = attempt?.approvedBy ?? state.approval!.by;
   const conversation = await readConversation(o.store, draft.conversation);
-  const probe = draft.outgoing.map((x) => ({ tags: [] as string[], parts: [{ index: 0, text: x.text, line: 1, start: 0, end: x.text.length }] }));
+  const probe = draft.outgoing.map((x) => ({ id: `reply.${replyId}`, tags: [] as string[], parts: [{ index: 0, text: x.text, line: 1, start: 0, end: x.text.length }] }));
   const freezes = await readFreezes(o.store);
   const holding = freezes.filter((f) => probe.some((p) => freezesHolding([f], p).length));
   const lift = draft.flags.incident ? incidentLift(draft, approvedBy, holding, o.config) : { lifts: false };
