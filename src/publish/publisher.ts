@@ -25,7 +25,7 @@ import { diag, type Diagnostic } from '../diagnostic/diagnostic.ts';
 import { readFreezeLog, readFreezes } from '../freeze/freeze-state.ts';
 import type { Post } from '../post/post.ts';
 import type { LedgerEvent, PartKey } from '../schedule/ledger.ts';
-import { ledgerPath, parseLedgerFile, partKey, recordEvents } from '../schedule/ledger.ts';
+import { latestClaim, ledgerPath, parseLedgerFile, partKey, recordEvents } from '../schedule/ledger.ts';
 import { claimPart, lastPartEvent, readLedgerAppendOrder, recordTerminalOnce } from '../schedule/ledger-write.ts';
 import type { Decision, HoldCode } from '../schedule/plan.ts';
 import { partHash } from '../schedule/part-hash.ts';
@@ -127,6 +127,25 @@ export interface PublishReport extends RunCounts {
   };
   /** One entry per (post, network). */
   decisions: ReportedDecision[];
+  /**
+   * Networks whose credential was refused in this run (revoked, expired: HTTP 401, Graph API code
+   * 190): reported once per network as "renew the token"; the network's other posts were not tried.
+   */
+  credentialProblems?: CredentialProblem[];
+}
+
+/** A network that refused its credential in this run. */
+export interface CredentialProblem {
+  /** The network. */
+  network: Network;
+  /** What the network answered (no secrets). */
+  error: string;
+  /** How to renew the token. */
+  action: string;
+  /** The post whose send was refused (the others on this network were not tried). */
+  postId: string;
+  /** Posts on this network not tried because of it. */
+  notTried: string[];
 }
 
 interface Stop {
@@ -158,6 +177,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
   let error: string | undefined;
   let newFailures = 0;
   let rewritten: StateRewrittenError | undefined;
+  const credentialDown = new Map<Network, CredentialProblem>();
 
   const channelFor = (network: Network): Channel => {
     let ch = channels.get(network);
@@ -292,9 +312,18 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
     const k = keyOf(post.id, network);
     const label = `${network}: ${post.id} part ${part + 1}/${d.partsTotal}`;
 
+    // The network refused its token earlier in this run: not tried, reported once for the network.
+    const down = credentialDown.get(network);
+    if (down) {
+      if (!down.notTried.includes(post.id)) down.notTried.push(post.id);
+      stopped.set(k, { hold: 'credential', reason: `not tried: ${network} refused the token earlier in this run (renew the token)`, action: down.action });
+      return;
+    }
+
     if (d.readBack.includes(part)) {
       const ch = channelFor(network);
-      const out = buildOutgoingPart({ post, network, part, refs: d.refs, config, now: o.now() });
+      const claimed = latestClaim(parseLedgerFile(await store.read(ledgerPath(post.id))), post.id, network, part);
+      const out = { ...buildOutgoingPart({ post, network, part, refs: d.refs, config, now: o.now() }), ...(claimed ? { claimed } : {}) };
       let found: FindResult;
       try {
         found = await ch.find(out);
@@ -380,7 +409,13 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       return;
     }
 
-    const out = buildOutgoingPart({ post, network, part, refs: d.refs, config, now: o.now(), media: media.media });
+    const claimed = latestClaim(parseLedgerFile(await store.read(ledgerPath(post.id))), post.id, network, part);
+    const out = {
+      ...buildOutgoingPart({ post, network, part, refs: d.refs, config, now: o.now(), media: media.media }),
+      ...(claimed ? { claimed } : {}),
+      // Threads: the container id is in the ledger before it is published (ledger.ts `claim`).
+      claim: (handle: string) => record([{ ...intent, at: o.now().toISOString(), claim: handle }], `${post.id} ${network} part ${part + 1} claims ${handle}`),
+    };
     let result: SendResult;
     try {
       result = await ch.send(out);
@@ -408,6 +443,17 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
         break;
       }
       case 'failed':
+        if (result.credential) {
+          // Not this post's fault: retried on the next run (after the token is renewed it goes out),
+          // and the network's other posts are not tried in this run.
+          const retryAt = Date.parse(base.at) + DEFAULT_RETRY_MS;
+          await record([{ ...base, state: 'failed', error: result.error, action: result.action, retryAt }], `${post.id} ${network} part ${part + 1} token refused`);
+          credentialDown.set(network, { network, error: redact(result.error), action: redact(result.action), postId: post.id, notTried: [] });
+          stopped.set(k, { hold: 'credential', reason: `part ${part + 1} not sent: ${redact(result.error)}; renew the token (it is tried again on the next run)`, action: redact(result.action) });
+          newFailures++;
+          log(`RENEW THE TOKEN for ${network}: ${result.error.replace(/[.\s]+$/, '')}. Next step: ${result.action} (the other ${network} posts are not tried in this run)`);
+          break;
+        }
         await record([{ ...base, state: 'failed', error: result.error, action: result.action }], `${post.id} ${network} part ${part + 1} failed`);
         stopped.set(k, { hold: 'failed', reason: `part ${part + 1} failed: ${redact(result.error)}`, action: redact(result.action) });
         newFailures++;
@@ -438,7 +484,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
     return {
       runId, startedAt, finishedAt: o.now().toISOString(), dryRun: o.dryRun, completed, ...(error ? { error } : {}),
       sent: count('sent'), alreadySent: count('alreadySent'), missed: count('missed'), expired: count('expired'), held: count('held'), failed: count('failed'), waiting: count('waiting'),
-      newFailures, decisions: out,
+      newFailures, decisions: out, credentialProblems: [...credentialDown.values()],
       ...(rewritten ? { stateRewritten: { store: rewritten.store, recorded: rewritten.recorded, found: rewritten.found, action: redact(rewritten.action) } } : {}),
     };
   }
