@@ -467,7 +467,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       const k = keyOf(d.postId, d.network);
       const stop = stopped.get(k);
       let r: ReportedDecision = { ...d, category: 'held', sentThisRun: sentThisRun.get(k) ?? [] };
-      if (d.kind === 'send' && stop) r = { ...r, kind: 'held', hold: stop.hold, reason: stop.reason, ...(stop.action ? { action: stop.action } : {}) };
+      if ((d.kind === 'send' || (d.kind === 'held' && stop?.hold === 'credential')) && stop) r = { ...r, kind: 'held', hold: stop.hold, reason: stop.reason, ...(stop.action ? { action: stop.action } : {}) };
       else if (d.kind === 'send' && !o.dryRun) r = { ...r, kind: 'held', hold: 'retry', reason: `the run stopped before sending it${error ? `: ${error}` : ''}` };
       else if (d.kind === 'send') r.sentThisRun = [...d.send];
       if (recordedNow.has(k)) r.recordedNow = true;

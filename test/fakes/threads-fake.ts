@@ -113,6 +113,8 @@ export interface ThreadsFake {
   expireToken(): void;
   /** The token was revoked (the user removed the app, changed the password): code 190, subcode 460. */
   revokeToken(): void;
+  /** The team stored a renewed token (the same value here, for simplicity): calls succeed again. */
+  renewToken(): void;
   failNextPublish(fault: PublishFault): void;
   close(): Promise<void>;
 }
@@ -350,6 +352,7 @@ export async function startThreadsFake(options: ThreadsFakeOptions = {}): Promis
     threads,
     expireToken() { tokenState = 'expired'; },
     revokeToken() { tokenState = 'revoked'; },
+    renewToken() { tokenState = 'valid'; },
     failNextPublish(f) { faults.push(f); },
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
