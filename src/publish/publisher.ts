@@ -451,7 +451,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
           credentialDown.set(network, { network, error: redact(result.error), action: redact(result.action), postId: post.id, notTried: [] });
           stopped.set(k, { hold: 'credential', reason: `part ${part + 1} not sent: ${redact(result.error)}; renew the token (it is tried again on the next run)`, action: redact(result.action) });
           newFailures++;
-          log(`RENEW THE TOKEN for ${network}: ${result.error.replace(/[.\s]+$/, '')}. Next step: ${result.action} (the other ${network} posts are not tried in this run)`);
+          log(`${network} refused the token at ${label} (${result.error.replace(/[.\s]+$/, '')}); its other posts are not tried in this run (the report says what to do, once)`);
           break;
         }
         await record([{ ...base, state: 'failed', error: result.error, action: result.action }], `${post.id} ${network} part ${part + 1} failed`);

@@ -41,7 +41,7 @@ export interface ThreadsChannelOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Per-request timeout (default 30 000 ms). */
   timeoutMs?: number;
-  /** Pause between container status polls (default 10 000 ms; Meta suggests waiting about 30 s before publishing). */
+  /** Pause between container status polls (default 5 000 ms; Meta suggests about 30 s in all before publishing). */
   pollMs?: number;
   /** Most polls per container in one send (default 12). */
   pollMax?: number;
@@ -79,7 +79,7 @@ export function createThreadsChannel(opts: ThreadsChannelOptions): Channel {
     fetch: opts.fetch ?? globalThis.fetch,
     sleep: opts.sleep ?? defaultSleep,
     timeoutMs: opts.timeoutMs ?? 30_000,
-    pollMs: opts.pollMs ?? 10_000,
+    pollMs: opts.pollMs ?? 5_000,
     pollMax: opts.pollMax ?? 12,
     now: opts.now ?? Date.now,
   };
