@@ -2,7 +2,9 @@
  * The Threads channel against the strict Threads fake (test/fakes/threads-fake.ts): what the
  * shop's followers would see. Every test ends with no violation (no undocumented request).
  */
+import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Channel, OutgoingMedia, OutgoingPart } from '../../src/publish/channel.ts';
 import type { PublishReport } from '../../src/publish/publisher.ts';
@@ -150,6 +152,30 @@ describe('publisher with the Threads channel', () => {
     // And a third run has nothing to do.
     await run([p], T + 45 * MIN, 'run-3');
     expect(fake.threads).toHaveLength(1);
+  });
+
+  test('killed with SIGKILL right after Threads published: the next run publishes nothing new', async () => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'threads-crash-child.ts')], {
+      env: { ...process.env, FAKE_URL: fake.url, FAKE_USER: fake.userId, FAKE_TOKEN: TOKEN, STATE_DIR: dir, NOW: new Date(T + 5 * MIN).toISOString(), POST_ID: 'killed', POST_AT: '2027-03-15 09:00' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c) => (output += c));
+    child.stderr.on('data', (c) => (output += c));
+    const signal = await new Promise((res) => child.on('exit', (_code, sig) => res(sig)));
+    expect(output).not.toContain('survived');
+    expect(signal).toBe('SIGKILL');
+    expect(fake.threads).toHaveLength(1);
+    const events = await readLedger(store);
+    expect(events.map((e) => e.state)).toEqual(['intent', 'intent']);
+    expect(events[1]!.claim).toBe(fake.threads[0]!.containerId);
+
+    const posts = fake.requests.filter((q) => q.method === 'POST').length;
+    const report = await run([tpost({ id: 'killed', at: '2027-03-15 09:00', channels: ['threads'] })], T + 15 * MIN, 'next');
+    expect(report.sent).toBe(1);
+    expect(fake.requests.filter((q) => q.method === 'POST').length).toBe(posts);
+    expect(fake.threads).toHaveLength(1);
+    expect((await readLedger(store)).at(-1)).toMatchObject({ state: 'sent', ref: { id: fake.threads[0]!.id, url: fake.threads[0]!.permalink }, runId: 'next' });
   });
 
   test('crash after the container was claimed, before publishing: the rerun publishes THAT container', async () => {
