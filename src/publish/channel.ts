@@ -103,7 +103,13 @@ export type FindResult =
    * resend. With `action`, asking again on its own will not help (e.g. too many statuses to look
    * through): a person must look, and says what they found.
    */
-  | { status: 'unknown'; error: string; action?: string };
+  | {
+      status: 'unknown';
+      error: string;
+      action?: string;
+      /** The network refused the credential (revoked, expired token): renew it; `action` says how. Reported once per network and run. */
+      credential?: boolean;
+    };
 
 export interface Channel {
   /** The network this channel publishes to, or `outbox` for the local folder. */

@@ -337,6 +337,14 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       } else if (found.status === 'absent') {
         absent.add(partKey(post.id, network, part));
         log(`read back ${label}: not on ${network}; an earlier attempt did not go out`);
+      } else if (found.credential) {
+        // The token was refused while reading back: nothing is recorded (the part is read back after
+        // the renewal), and the network is reported once, its other posts not tried in this run.
+        const action = redact(found.action ?? `Renew the token for ${network} and store it as the secret.`);
+        credentialDown.set(network, { network, error: redact(found.error), action, postId: post.id, notTried: [] });
+        stopped.set(k, { hold: 'credential', reason: `could not check whether part ${part + 1} already went out: ${redact(found.error)}; renew the token (nothing was resent)`, action });
+        newFailures++;
+        log(`${network} refused the token while reading back ${label} (${found.error}); nothing resent, its other posts are not tried in this run`);
       } else if (found.action) {
         // Not certain, and asking again will not make it so: a person looks; nothing is resent.
         await record([{ at: o.now().toISOString(), postId: post.id, network, part, state: 'unknown', via: ch.name, runId, error: found.error, action: found.action, file: post.file }], `${post.id} ${network} part ${part + 1} read-back not certain`);

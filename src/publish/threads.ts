@@ -168,8 +168,9 @@ export function createThreadsChannel(opts: ThreadsChannelOptions): Channel {
       const o = await graphRequest(s, 'GET', `/${user}/${path}`, params);
       if (!ok(o) || o.kind !== 'response') {
         const e = o.kind === 'response' ? graphError(o.json) : undefined;
-        const token = isTokenProblem(o) ? ` (the token in ${THREADS_TOKEN_SECRET} was refused: renew it)` : '';
-        return { status: 'unknown', error: redactSecret(`Threads ${what} ${o.kind === 'response' ? `answered HTTP ${o.status}${e ? `: ${e.message}` : ''}` : `failed: ${o.error}`}${token}`, s.token) };
+        const token = isTokenProblem(o);
+        const error = redactSecret(`Threads ${what} ${o.kind === 'response' ? `answered HTTP ${o.status}${e ? `: ${e.message}${e.code !== undefined ? ` (code ${e.code})` : ''}` : ''}` : `failed: ${o.error}`}`, s.token);
+        return token ? { status: 'unknown', error, action: THREADS_TOKEN_ACTION, credential: true } : { status: 'unknown', error };
       }
       const j = o.json as { data?: unknown; paging?: { cursors?: { after?: unknown }; next?: unknown } };
       if (!Array.isArray(j?.data)) return { status: 'unknown', error: `Threads ${what} did not answer with a list of posts` };
@@ -228,7 +229,7 @@ export function createThreadsChannel(opts: ThreadsChannelOptions): Channel {
   async function find(part: OutgoingPart): Promise<FindResult> {
     if (part.claimed) {
       const st = await containerStatus(part.claimed);
-      if ('failure' in st) return { status: 'unknown', error: st.failure.error };
+      if ('failure' in st) return st.failure.status === 'failed' && st.failure.credential ? { status: 'unknown', error: st.failure.error, action: st.failure.action, credential: true } : { status: 'unknown', error: st.failure.error };
       if (st.status !== 'PUBLISHED') return { status: 'absent' };
       const found = await readBack(part);
       if (found.status === 'found') return found;

@@ -85,3 +85,27 @@ test('a refused token: one request, one line, one issue entry per network; the o
   expect(second.credentialProblems?.map((c) => c.network)).toEqual(['mastodon']);
   expect(mastodon.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
 });
+
+test('a token refused while reading back an unknown outcome: reported once, nothing resent, read back after the renewal', async () => {
+  const channels = () => createThreadsChannel({ api: threads.url, userId: threads.userId, token: T_TOKEN, pollMs: 0, sleep: async () => {}, now: () => threads.now });
+  const posts = ['a', 'b'].map((id, i) => post({ id, at: `2027-03-15 09:0${i}`, channels: ['threads'], text: `Post ${id}.` }, CONFIG));
+  const store = createDirStore(dir);
+  const run = (now: number, runId: string) => publish({ posts, store, channels, config: CONFIG, now: () => new Date(now), runId, dryRun: false, log: () => {} });
+  // Both published, both answers lost: two unknown outcomes to read back.
+  threads.failNextPublish({ kind: 'publish-then-close' });
+  threads.failNextPublish({ kind: 'publish-then-close' });
+  await run(T + 5 * MIN, 'run-1');
+  expect(threads.threads).toHaveLength(2);
+
+  threads.expireToken();
+  const before = threads.requests.length;
+  const second = await run(T + 35 * MIN, 'run-2');
+  expect(threads.requests.length - before).toBe(1);
+  expect(second.credentialProblems?.map((c) => [c.network, c.postId, c.notTried])).toEqual([['threads', 'a', ['b']]]);
+  expect(formatReportText(second, 'Europe/Warsaw').split('\n').filter((l) => l.includes('threads'))).toHaveLength(1);
+  // Nothing that asks a person to look was recorded: after the renewal the read-back settles it.
+  threads.renewToken();
+  const third = await run(T + 65 * MIN, 'run-3');
+  expect(third.sent).toBe(2);
+  expect(threads.threads).toHaveLength(2);
+});
