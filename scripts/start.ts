@@ -62,7 +62,7 @@ const base: NodeJS.ProcessEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' 
 // Never the state branch or a network from the demo, even when run inside GitHub Actions.
 delete base.GITHUB_ACTIONS;
 delete base.COPYDESK_STATE;
-for (const secret of ['BLUESKY_APP_PASSWORD', 'MASTODON_TOKEN', 'GITHUB_TOKEN']) delete base[secret];
+for (const secret of ['BLUESKY_APP_PASSWORD', 'MASTODON_TOKEN', 'THREADS_ACCESS_TOKEN', 'GITHUB_TOKEN']) delete base[secret];
 const demoEnv = { ...base, COPYDESK_ROOT: demo, COPYDESK_NOW: simulatedIso };
 const when = fmtInZone(simulated, config.timezone);
 

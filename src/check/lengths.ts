@@ -107,6 +107,15 @@ function x(text: string): LengthUse {
   return { network: 'x', used: r.weightedLength, limit: 280, unit: 'weighted characters' };
 }
 
+/**
+ * Threads: 500 characters a post, links counted as written (no shortening), emoji as people see
+ * them (https://developers.facebook.com/docs/threads/overview#limitations: "Text posts are limited
+ * to 500 characters").
+ */
+function threads(text: string): LengthUse {
+  return { network: 'threads', used: graphemes(text), limit: 500, unit: 'characters' };
+}
+
 /** LinkedIn's share commentary limit is 3,000 characters. */
 function linkedin(text: string): LengthUse {
   return { network: 'linkedin', used: [...text].length, limit: 3000, unit: 'characters' };
@@ -116,6 +125,7 @@ export function lengthFor(network: Network, text: string, config: Config): Lengt
   switch (network) {
     case 'bluesky': return bluesky(text);
     case 'mastodon': return mastodon(text, config);
+    case 'threads': return threads(text);
     case 'x': return x(text);
     case 'linkedin': return linkedin(text);
   }
@@ -130,6 +140,9 @@ export function isOver(u: LengthUse): boolean {
 export const MEDIA_RULES: Record<Network, { max: number; types: Record<string, number> }> = {
   bluesky: { max: 4, types: { 'image/jpeg': 2_000_000, 'image/png': 2_000_000, 'image/webp': 2_000_000, 'image/gif': 2_000_000 } },
   mastodon: { max: 4, types: { 'image/jpeg': 16_777_216, 'image/png': 16_777_216, 'image/webp': 16_777_216, 'image/gif': 16_777_216, 'video/mp4': 103_809_024 } },
+  // https://developers.facebook.com/docs/threads/overview#image-specifications: JPEG or PNG, 8 MB;
+  // a carousel holds up to 10 items (https://developers.facebook.com/docs/threads/posts#carousel-posts).
+  threads: { max: 10, types: { 'image/jpeg': 8_388_608, 'image/png': 8_388_608 } },
   x: { max: 4, types: { 'image/jpeg': 5_242_880, 'image/png': 5_242_880, 'image/webp': 5_242_880, 'image/gif': 15_728_640, 'video/mp4': 536_870_912 } },
   linkedin: { max: 9, types: { 'image/jpeg': 10_000_000, 'image/png': 10_000_000, 'image/gif': 10_000_000, 'video/mp4': 209_715_200 } },
 };

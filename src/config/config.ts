@@ -9,7 +9,7 @@ export const CONFIG_FILE = 'copydesk.config.yaml';
 
 export { NETWORKS } from '../post/network.ts';
 /** Networks copydesk can publish to today (x and linkedin are checked for length only). */
-export const PUBLISHABLE: readonly Network[] = ['bluesky', 'mastodon'];
+export const PUBLISHABLE: readonly Network[] = ['bluesky', 'mastodon', 'threads'];
 
 export interface BlueskySettings {
   /** PDS address, e.g. `https://bsky.social`. */
@@ -27,6 +27,23 @@ export interface MastodonSettings {
   charactersPerUrl: number;
   /** Default visibility of statuses. */
   visibility: 'public' | 'unlisted' | 'private' | 'direct';
+}
+
+/**
+ * Threads (Meta) publishing settings. The token is the secret `THREADS_ACCESS_TOKEN` (a long-lived
+ * token, 60 days: https://developers.facebook.com/docs/threads/get-started/long-lived-tokens).
+ */
+export interface ThreadsSettings {
+  /** The Threads user id that publishes (`GET /me?fields=id` with the token); `/me` is used when unset. */
+  userId?: string;
+  /** Graph API base URL (default `https://graph.threads.net`); tests point it at the fake. */
+  api: string;
+  /**
+   * Public base URL of the copydesk site (e.g. `https://little-oven.github.io/social`): Threads
+   * fetches every image itself from `<site_url>/media/<repository path>`, the address the site
+   * serves media at. Without it a post with images is held, never sent without them.
+   */
+  siteUrl?: string;
 }
 
 export interface WatchTerm {
@@ -58,6 +75,13 @@ export interface CredentialEntry {
   secret: string;
   /** Date the secret was last rotated (YYYY-MM-DD). */
   rotated?: string;
+  /**
+   * How many days a credential lasts after `rotated` (`lifetime_days:`), overriding the network's
+   * default (../config/credential-lifetime.ts: Threads and LinkedIn 60, others never).
+   */
+  lifetimeDays?: number;
+  /** The credential's expiry date (`expires:`, YYYY-MM-DD) when the network states one; wins over the lifetime. */
+  expires?: string;
   /** How to revoke the credential, step by step. */
   revoke: string;
 }
@@ -68,7 +92,7 @@ export interface Config {
   /** Default language of posts (BCP 47). */
   lang: string;
   /** Networks this repository publishes to, and their settings. */
-  channels: { bluesky: BlueskySettings; mastodon: MastodonSettings; enabled: Network[] };
+  channels: { bluesky: BlueskySettings; mastodon: MastodonSettings; threads: ThreadsSettings; enabled: Network[] };
   /** Sensitive topics: topic name → terms. A match is a warning. */
   sensitiveTopics: Record<string, string[]>;
   /** Terms listed during a crisis. A match is an error while listed. */
@@ -91,6 +115,8 @@ export interface Config {
   quietPeriods: QuietPeriod[];
   /** Who holds which account (shown on the site; never secret values). */
   credentials: CredentialEntry[];
+  /** Open the renewal issue this many days before a credential expires (`credential_notice_days:`, default 7). */
+  credentialNoticeDays: number;
   /** The GitHub repository (`owner/name`) the site's Freeze, Thaw and holding buttons open. */
   repository?: string;
   /** Who is on call, in which role: the call tree and mentions come from here. */
@@ -198,6 +224,7 @@ export function defaultConfig(): Config {
     channels: {
       bluesky: { service: 'https://bsky.social' },
       mastodon: { maxCharacters: 500, charactersPerUrl: 23, visibility: 'public' },
+      threads: { api: 'https://graph.threads.net' },
       enabled: ['bluesky', 'mastodon'],
     },
     sensitiveTopics: structuredClone(DEFAULT_SENSITIVE_TOPICS),
@@ -209,6 +236,7 @@ export function defaultConfig(): Config {
     stateBranch: 'copydesk-state',
     quietPeriods: [],
     credentials: [],
+    credentialNoticeDays: 7,
     roster: [],
     playbookReviewDays: 180,
     english: { allow: [...DEFAULT_ENGLISH_ALLOW], profanitySureness: 1 },

@@ -12,7 +12,7 @@ import { parseCron } from '../schedule/cron.ts';
 
 export type ConfigResult = { ok: true; config: Config; problems: Diagnostic[] } | { ok: false; problems: Diagnostic[] };
 
-const TOP = ['timezone', 'lang', 'channels', 'sensitive_topics', 'watchlist', 'spacing', 'publish', 'quiet_periods', 'credentials', 'repository', 'roster', 'playbook', 'english', 'sensitive_context', 'reread'] as const;
+const TOP = ['timezone', 'lang', 'channels', 'sensitive_topics', 'watchlist', 'spacing', 'publish', 'quiet_periods', 'credentials', 'credential_notice_days', 'repository', 'roster', 'playbook', 'english', 'sensitive_context', 'reread'] as const;
 
 /** Largest configuration file read: a config is a few KB. */
 export const MAX_CONFIG_BYTES = 256 * 1024;
@@ -89,6 +89,25 @@ export function parseConfig(text: string, file = CONFIG_FILE): ConfigResult {
     }
   }
 
+  const th = ch ? r.map(ch, 'threads', ['channels'], 'config') : undefined;
+  if (th) {
+    const p = ['channels', 'threads'];
+    r.unknownKeys(th, ['user_id', 'api', 'site_url'], p, 'config');
+    const uid = th.user_id;
+    if (typeof uid === 'number' || typeof uid === 'string') {
+      if (/^\d{1,30}$/.test(String(uid))) config.channels.threads.userId = String(uid);
+      else r.error([...p, 'user_id'], 'config', `\`user_id\` "${String(uid)}" is not a Threads user id`, 'Write the numeric id `GET https://graph.threads.net/v1.0/me?fields=id` answers with your token, in quotes: `user_id: "1234567890"`.');
+    } else if (uid !== undefined && uid !== null) r.error([...p, 'user_id'], 'config', '`user_id` must be a number in quotes', 'Write `user_id: "1234567890"`.');
+    for (const [key, field] of [['api', 'api'], ['site_url', 'siteUrl']] as const) {
+      const raw = r.string(th, key, p, 'config');
+      if (raw === undefined) continue;
+      const url = URL.canParse(raw) ? new URL(raw) : undefined;
+      if (!url || (url.protocol !== 'https:' && !(key === 'api' && url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)))) {
+        r.error([...p, key], 'config', `\`${key}\` "${raw}" is not an https address`, key === 'api' ? 'Leave it out (https://graph.threads.net is the default).' : 'Write the public address of the site, e.g. `https://little-oven.github.io/social`.');
+      } else config.channels.threads[field] = raw.replace(/\/+$/, '');
+    }
+  }
+
   const topics = r.map(v, 'sensitive_topics', [], 'config');
   if (topics) {
     for (const name of Object.keys(topics)) {
@@ -151,14 +170,26 @@ export function parseConfig(text: string, file = CONFIG_FILE): ConfigResult {
     else cr.forEach((item, i) => {
       const p = ['credentials', i];
       if (!isRecord(item)) return void r.error(p, 'config', `credential ${i + 1} must be a mapping`, 'Give account, network, owner, backup, secret, rotated and revoke.');
-      const known = ['account', 'network', 'owner', 'backup', 'secret', 'rotated', 'revoke'];
+      const known = ['account', 'network', 'owner', 'backup', 'secret', 'rotated', 'revoke', 'lifetime_days', 'expires'];
       r.unknownKeys(item, known, p, 'config');
       if (['password', 'token', 'value', 'app_password'].some((k) => k in item)) r.error(p, 'config', 'a credential entry must never hold a secret value', 'Name the secret (e.g. `secret: BLUESKY_APP_PASSWORD`) and keep the value in GitHub secrets.');
       const get = (k: string) => r.string(item, k, p, 'config') ?? '';
       for (const k of ['account', 'network', 'owner', 'secret']) if (!get(k)) r.error(p, 'config', `credential ${i + 1} has no \`${k}\``, `Add \`${k}:\`.`);
-      config.credentials.push({ account: get('account'), network: get('network'), owner: get('owner'), backup: get('backup'), secret: get('secret'), ...(get('rotated') ? { rotated: get('rotated') } : {}), revoke: get('revoke') });
+      const dateOf = (k: 'rotated' | 'expires') => {
+        const raw = item[k] instanceof Date ? (item[k] as Date).toISOString().slice(0, 10) : get(k);
+        if (raw && !/^\d{4}-\d{2}-\d{2}$/.test(raw)) {
+          r.error([...p, k], 'config', `\`${k}\` "${raw}" is not a date`, `Write it as \`${k}: "2027-01-31"\`.`);
+          return undefined;
+        }
+        return raw || undefined;
+      };
+      const rotated = dateOf('rotated');
+      const expires = dateOf('expires');
+      const lifetime = r.number(item, 'lifetime_days', p, 'config', 1);
+      config.credentials.push({ account: get('account'), network: get('network'), owner: get('owner'), backup: get('backup'), secret: get('secret'), ...(rotated ? { rotated } : {}), ...(expires ? { expires } : {}), ...(lifetime !== undefined ? { lifetimeDays: lifetime } : {}), revoke: get('revoke') });
     });
   }
+  config.credentialNoticeDays = r.number(v, 'credential_notice_days', [], 'config', 0) ?? config.credentialNoticeDays;
 
   readTeam(r, v, config);
   readReread(r, v, config);

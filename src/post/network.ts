@@ -4,8 +4,8 @@
  * not with the publisher that happens to send to some of them.
  */
 
-/** The networks copydesk knows. Publishing exists for bluesky and mastodon; x and linkedin are checked for length only. */
-export type Network = 'bluesky' | 'mastodon' | 'x' | 'linkedin';
+/** The networks copydesk knows. Publishing exists for bluesky, mastodon and threads; x and linkedin are checked for length only. */
+export type Network = 'bluesky' | 'mastodon' | 'threads' | 'x' | 'linkedin';
 
 /** Every network, in the order help texts and the config list them. */
-export const NETWORKS: readonly Network[] = ['bluesky', 'mastodon', 'x', 'linkedin'];
+export const NETWORKS: readonly Network[] = ['bluesky', 'mastodon', 'threads', 'x', 'linkedin'];

@@ -288,7 +288,8 @@ async function resolveHandle(agent: AtpAgent, handle: string, problem: (err: unk
 function notSentFromProblem(p: XrpcProblem, consequence: string): NotSent {
   switch (p.kind) {
     case 'auth':
-      return { status: 'failed', error: `${p.error} (${consequence})`, action: p.action };
+      // The login or session was refused: the publisher says "renew the token" once for Bluesky.
+      return { status: 'failed', error: `${p.error} (${consequence})`, action: p.action, credential: true };
     case 'rate-limited':
       return p.retryAt === undefined
         ? { status: 'retry', error: `${p.error} (${consequence})` }

@@ -8,7 +8,7 @@ import type { Network } from '../post/network.ts';
 
 /** What a network answered for a published part: enough to link to it and to reply to it. */
 export interface SentRef {
-  /** The network's id of the post (Mastodon status id, Bluesky record key). */
+  /** The network's id of the post (Mastodon status id, Bluesky record key, Threads media id). */
   id: string;
   /** AT URI for Bluesky (`at://did/app.bsky.feed.post/rkey`). */
   uri?: string;
@@ -47,7 +47,7 @@ export interface OutgoingPart {
   text: string;
   /** BCP 47 language of the text. */
   lang: string;
-  /** Media attached to this part (at most 4); empty for a read-back (`find` never looks at media). */
+  /** Media attached to this part (at most 4; Threads 10); empty for a read-back (`find` never looks at media). */
   media: OutgoingMedia[];
   /** Part 0's ref when this is a reply in a thread (Bluesky `reply.root`). */
   root?: SentRef;
@@ -64,6 +64,18 @@ export interface OutgoingPart {
   now: Date;
   /** Mastodon visibility (`public` by default). */
   visibility?: 'public' | 'unlisted' | 'private' | 'direct';
+  /**
+   * For networks without an idempotency key (Threads): the handle of what an earlier attempt
+   * created but may not have published (a Threads container id), as recorded in the ledger by
+   * `claim`. The channel publishes THAT one rather than create a second post.
+   */
+  claimed?: string;
+  /**
+   * Records a handle (a Threads container id) in the ledger before it is published, so a crash
+   * right after publishing is resolved by the next run (it publishes or finds the same container).
+   * Rejects when the record could not be written: the channel must then publish nothing.
+   */
+  claim?: (handle: string) => Promise<void>;
 }
 
 /** Result of one send. A union, never a throw, for anything the network can answer. */
@@ -74,8 +86,13 @@ export type SendResult =
   | { status: 'unknown'; error: string }
   /** Not sent, safe to try again later (429 with reset time, 503 before acceptance). */
   | { status: 'retry'; error: string; retryAt?: number }
-  /** Not sent and retrying will not help (auth revoked, validation error): a person must act. */
-  | { status: 'failed'; error: string; action: string };
+  /**
+   * Not sent and retrying will not help (auth revoked, validation error): a person must act.
+   * `credential: true` when the network refused the credential itself (revoked or expired token,
+   * Graph API code 190, HTTP 401): the publisher then stops that network for the run and says
+   * "renew the token" once, not once per post.
+   */
+  | { status: 'failed'; error: string; action: string; credential?: boolean };
 
 /** Result of a read-back. */
 export type FindResult =
@@ -86,7 +103,13 @@ export type FindResult =
    * resend. With `action`, asking again on its own will not help (e.g. too many statuses to look
    * through): a person must look, and says what they found.
    */
-  | { status: 'unknown'; error: string; action?: string };
+  | {
+      status: 'unknown';
+      error: string;
+      action?: string;
+      /** The network refused the credential (revoked, expired token): renew it; `action` says how. Reported once per network and run. */
+      credential?: boolean;
+    };
 
 export interface Channel {
   /** The network this channel publishes to, or `outbox` for the local folder. */

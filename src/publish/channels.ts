@@ -2,7 +2,7 @@
  * Which channel each network uses in this run, decided from the environment:
  * - credentials present → the real network (Bluesky: `BLUESKY_APP_PASSWORD` + identifier from
  *   `BLUESKY_IDENTIFIER` or `channels.bluesky.identifier`; Mastodon: `MASTODON_TOKEN` +
- *   `channels.mastodon.instance`);
+ *   `channels.mastodon.instance`; Threads: `THREADS_ACCESS_TOKEN`, `channels.threads`);
  * - none, outside GitHub Actions → the outbox folder, so a fresh clone works;
  * - none, inside Actions → nothing: the posts are held with the secret to add. Never the outbox in
  *   CI, where a "sent" to a folder on a throwaway runner would be a lost post.
@@ -69,7 +69,8 @@ export function resolveChannels({ root, config, env, fetch: fetchImpl, onSecret 
     if (!env[secret]?.trim()) missing = `no credentials for ${network}: add the secret ${secret} to the publish environment`;
     else if (network === 'bluesky' && !blueskyId) missing = 'no account for bluesky: set `channels.bluesky.identifier` in copydesk.config.yaml (or the variable BLUESKY_IDENTIFIER)';
     else if (network === 'mastodon' && !mastodonInstance) missing = 'no instance for mastodon: set `channels.mastodon.instance` in copydesk.config.yaml';
-    if (!missing) modes[network] = { kind: 'network', detail: network === 'bluesky' ? `Bluesky as ${blueskyId} on ${config.channels.bluesky.service}` : `Mastodon on ${mastodonInstance}` };
+    const detail = network === 'bluesky' ? `Bluesky as ${blueskyId} on ${config.channels.bluesky.service}` : network === 'mastodon' ? `Mastodon on ${mastodonInstance}` : `Threads as ${config.channels.threads.userId ?? 'the token\'s user (me)'} on ${config.channels.threads.api}${config.channels.threads.siteUrl ? `, images from ${config.channels.threads.siteUrl}/media/` : ', no site_url: posts with images are held'}`;
+    if (!missing) modes[network] = { kind: 'network', detail };
     else if (inActions) {
       modes[network] = { kind: 'missing', detail: missing };
       help[network] = missing;
@@ -90,6 +91,11 @@ export function resolveChannels({ root, config, env, fetch: fetchImpl, onSecret 
       if (mode.kind === 'outbox') return createOutboxChannel(join(root, OUTBOX_DIR), network);
       if (mode.kind === 'missing') throw new Error(mode.detail);
       return lazyNetworkChannel(network, async () => {
+        if (network === 'threads') {
+          const { createThreadsChannel } = await import('./threads.ts');
+          const t = config.channels.threads;
+          return createThreadsChannel({ api: t.api, token: env.THREADS_ACCESS_TOKEN!, ...(t.userId ? { userId: t.userId } : {}), ...(t.siteUrl ? { siteUrl: t.siteUrl } : {}), ...(fetchImpl ? { fetch: fetchImpl } : {}), ...(onSecret ? { onSecret } : {}) });
+        }
         if (network === 'mastodon') {
           const { createMastodonChannel } = await import('./mastodon.ts');
           return createMastodonChannel({ instance: mastodonInstance!, token: env.MASTODON_TOKEN!, ...(fetchImpl ? { fetch: fetchImpl } : {}), ...(onSecret ? { onSecret } : {}) });

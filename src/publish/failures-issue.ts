@@ -30,10 +30,11 @@ export async function syncFailuresIssue(
     const octokit = redactWrites(createOctokit({ token, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) }), redact);
     const runUrl = env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
     const list = needsAttention(report);
-    if (list.length) {
+    const tokens = (report.credentialProblems ?? []).map((c) => c.network);
+    if (list.length || tokens.length) {
       const r = await upsertIssueByMarker(octokit, {
         owner, repo, marker: FAILURES_MARKER, labels: [FAILURES_LABEL],
-        title: `copydesk: ${list.length} post${list.length > 1 ? 's' : ''} could not be published`,
+        title: list.length ? `copydesk: ${list.length} post${list.length > 1 ? 's' : ''} could not be published${tokens.length ? `; renew the token for ${tokens.join(', ')}` : ''}` : `copydesk: renew the token for ${tokens.join(', ')}`,
         body: failuresIssueBody(report, zone, runUrl),
         redact,
       });

@@ -42,8 +42,10 @@ export function formatReportText(r: PublishReport, zone: string): string {
   const out: string[] = [''];
   out.push(`${r.dryRun ? 'Dry run (nothing sent or recorded)' : 'Run'} ${r.runId}: ${countsLine(r)}`);
   if (!r.completed) out.push(`The run stopped early: ${r.error}`);
+  // A refused token is one line for its network, not one per post (the posts wait for the renewal).
+  for (const line of credentialLines(r)) out.push(line);
   for (const [cat, title] of TITLES) {
-    const list = r.decisions.filter((d) => d.category === cat);
+    const list = r.decisions.filter((d) => d.category === cat && d.hold !== 'credential');
     if (!list.length || cat === 'alreadySent') continue;
     // Old misses are listed by `copydesk plan`; here only what this run decided.
     const shown = cat === 'missed' || cat === 'expired' ? list.filter((d) => d.recordedNow || r.dryRun) : list;
@@ -52,6 +54,14 @@ export function formatReportText(r: PublishReport, zone: string): string {
     for (const d of shown) out.push(`  ${line(d, zone)}`);
   }
   return out.join('\n') + '\n';
+}
+
+/** One line per network whose token was refused in the run: "RENEW THE TOKEN for threads: …". */
+export function credentialLines(r: PublishReport): string[] {
+  return (r.credentialProblems ?? []).map((c) => {
+    const posts = [c.postId, ...c.notTried.filter((p) => p !== c.postId)];
+    return `RENEW THE TOKEN for ${c.network}: ${c.error.replace(/[.\s]+$/, '')}. ${posts.length} post${posts.length > 1 ? 's' : ''} wait${posts.length > 1 ? '' : 's'} for it (${posts.join(', ')}) and go${posts.length > 1 ? '' : 'es'} out on the first run after the renewal. Next step: ${c.action}`;
+  });
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -90,7 +100,8 @@ export function formatSummaryMarkdown(r: PublishReport, zone: string, notes: str
   if (!r.completed) out.push(`> [!CAUTION]`, `> The run stopped early: ${cell(r.error ?? '')}`, '');
   for (const n of notes) out.push(`- ${n}`);
   if (notes.length) out.push('');
-  const rows = r.decisions.filter((d) => d.category !== 'waiting' && d.category !== 'alreadySent' && d.category !== 'retracted' && !((d.category === 'missed' || d.category === 'expired') && !d.recordedNow && !r.dryRun));
+  for (const c of r.credentialProblems ?? []) out.push(`> [!WARNING]`, `> **Renew the token for ${c.network}**: ${inertInline(c.error)}. Posts waiting: ${[c.postId, ...c.notTried].map((p) => code(p)).join(', ')}. Next step: ${inertText(c.action)}`, '');
+  const rows = r.decisions.filter((d) => d.hold !== 'credential' && d.category !== 'waiting' && d.category !== 'alreadySent' && d.category !== 'retracted' && !((d.category === 'missed' || d.category === 'expired') && !d.recordedNow && !r.dryRun));
   if (rows.length) {
     out.push('| Outcome | Post | Network | Due | Details |', '| --- | --- | --- | --- | --- |');
     for (const d of rows) {
@@ -118,9 +129,14 @@ export function failuresIssueBody(r: PublishReport, zone: string, runUrl?: strin
     '| Post | Network | Due | Next step |',
     '| --- | --- | --- | --- |',
   ];
+  for (const c of r.credentialProblems ?? []) {
+    const posts = [c.postId, ...c.notTried.filter((p) => p !== c.postId)];
+    out.push(`| ${posts.map((p) => code(p)).join(', ')} | ${c.network} | | **Renew the token for ${c.network}** (one entry for the network: its posts go out on the first run after the renewal). ${inertText(c.action)} |`);
+  }
   for (const d of list) {
     out.push(`| ${code(d.postId)} (${cell(d.file)}) | ${d.network} | ${d.publishAt !== undefined ? fmtInZone(d.publishAt, zone) : ''} | ${inertText(d.action ?? 'See the error below.')} |`);
   }
+  for (const c of r.credentialProblems ?? []) out.push('', `**${c.network}**: what the network answered (shown as plain text):`, '', inertBlock(c.error));
   // Errors can quote what a network's server answered: a hostile server must not be able to put
   // links, images, @mentions or HTML into this issue, so each is shown as plain text in a fence.
   for (const d of list) out.push('', `**${code(d.postId)} on ${d.network}**: what went wrong (as reported, shown as plain text):`, '', inertBlock(d.reason ?? d.hold ?? ''));

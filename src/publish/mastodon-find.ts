@@ -23,7 +23,7 @@
 import type { FindResult, OutgoingPart } from './channel.ts';
 import type { MastodonHttpOutcome } from './mastodon-http.ts';
 import { mastodonErrorText, mastodonRequest } from './mastodon-http.ts';
-import { MASTODON_TOKEN_SECRET } from './mastodon-outcome.ts';
+import { MASTODON_TOKEN_SECRET, TOKEN_ACTION } from './mastodon-outcome.ts';
 import type { MastodonSession } from './mastodon-session.ts';
 import { contentMatchesText } from './mastodon-text.ts';
 
@@ -76,10 +76,8 @@ function unknownFrom(outcome: MastodonHttpOutcome, what: string): FindResult {
     outcome.status === 401 || outcome.status === 403
       ? ` (the access token in ${MASTODON_TOKEN_SECRET} was rejected: issue a new one)`
       : '';
-  return {
-    status: 'unknown',
-    error: `Mastodon ${what} answered HTTP ${outcome.status}${detail ? `: ${detail}` : ''}${hint}`,
-  };
+  const error = `Mastodon ${what} answered HTTP ${outcome.status}${detail ? `: ${detail}` : ''}${hint}`;
+  return outcome.status === 401 || outcome.status === 403 ? { status: 'unknown', error, action: TOKEN_ACTION, credential: true } : { status: 'unknown', error };
 }
 
 async function accountId(session: MastodonSession, cache: AccountIdCache): Promise<string | FindResult> {

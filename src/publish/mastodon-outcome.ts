@@ -17,7 +17,7 @@ export const MASTODON_TOKEN_SECRET = 'MASTODON_TOKEN';
 
 /** What a person must do when the instance rejects the token (401) or its scopes (403). */
 export const TOKEN_ACTION =
-  'Issue a new Mastodon access token (on the instance: Preferences > Development > your application, ' +
+  'Renew the token for mastodon: issue a new Mastodon access token (on the instance: Preferences > Development > your application, ' +
   'scopes write:statuses, write:media, read:accounts, read:statuses) and store it as the repository secret ' +
   `${MASTODON_TOKEN_SECRET}; the current one was revoked, expired or lacks a scope.`;
 
@@ -60,7 +60,9 @@ function classify(outcome: MastodonHttpOutcome, step: MastodonStep, what: string
     const retryAt = rateLimitResetMs(outcome.headers);
     return retryAt === undefined ? { status: 'retry', error } : { status: 'retry', error, retryAt };
   }
-  if (code === 401 || code === 403) return { status: 'failed', error, action: TOKEN_ACTION };
+  // 401 (invalid_token: revoked or expired) is the credential itself; 403 a missing scope. Both need
+  // a new token, so the publisher reports it once for Mastodon, not once per post.
+  if (code === 401 || code === 403) return { status: 'failed', error, action: TOKEN_ACTION, credential: true };
   if (code === 422) {
     return {
       status: 'failed',

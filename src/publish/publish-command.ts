@@ -31,8 +31,10 @@ Publishes every due, approved, unfrozen post once per network and records it in 
   --retry <post id>  after fixing a failure, try that post's failed parts again in this run
 
 Credentials come from the environment: BLUESKY_APP_PASSWORD (+ channels.bluesky.identifier or
-BLUESKY_IDENTIFIER), MASTODON_TOKEN (+ channels.mastodon.instance). Without them, outside GitHub
-Actions, posts are written to outbox/<network>/ instead.
+BLUESKY_IDENTIFIER), MASTODON_TOKEN (+ channels.mastodon.instance), THREADS_ACCESS_TOKEN (+
+channels.threads.user_id; images need channels.threads.site_url). Without them, outside GitHub
+Actions, posts are written to outbox/<network>/ instead. A token a network refuses (revoked,
+expired) is reported once per network as "renew the token"; that network's other posts wait.
 `;
 
 /** Run id: the Actions run (and attempt), else a local one from the clock. */

@@ -27,7 +27,7 @@ import { diag, type Diagnostic } from '../diagnostic/diagnostic.ts';
 import { readFreezeLog, readFreezes } from '../freeze/freeze-state.ts';
 import type { Post } from '../post/post.ts';
 import type { LedgerEvent, PartKey } from '../schedule/ledger.ts';
-import { ledgerPath, parseLedgerFile, partKey, recordEvents } from '../schedule/ledger.ts';
+import { latestClaim, ledgerPath, parseLedgerFile, partKey, recordEvents } from '../schedule/ledger.ts';
 import { claimPart, lastPartEvent, readLedgerAppendOrder, recordTerminalOnce } from '../schedule/ledger-write.ts';
 import type { Decision, HoldCode } from '../schedule/plan.ts';
 import { partHash } from '../schedule/part-hash.ts';
@@ -129,6 +129,25 @@ export interface PublishReport extends RunCounts {
   };
   /** One entry per (post, network). */
   decisions: ReportedDecision[];
+  /**
+   * Networks whose credential was refused in this run (revoked, expired: HTTP 401, Graph API code
+   * 190): reported once per network as "renew the token"; the network's other posts were not tried.
+   */
+  credentialProblems?: CredentialProblem[];
+}
+
+/** A network that refused its credential in this run. */
+export interface CredentialProblem {
+  /** The network. */
+  network: Network;
+  /** What the network answered (no secrets). */
+  error: string;
+  /** How to renew the token. */
+  action: string;
+  /** The post whose send was refused (the others on this network were not tried). */
+  postId: string;
+  /** Posts on this network not tried because of it. */
+  notTried: string[];
 }
 
 interface Stop {
@@ -160,6 +179,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
   let error: string | undefined;
   let newFailures = 0;
   let rewritten: StateRewrittenError | undefined;
+  const credentialDown = new Map<Network, CredentialProblem>();
 
   const channelFor = (network: Network): Channel => {
     let ch = channels.get(network);
@@ -294,9 +314,18 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
     const k = keyOf(post.id, network);
     const label = `${network}: ${post.id} part ${part + 1}/${d.partsTotal}`;
 
+    // The network refused its token earlier in this run: not tried, reported once for the network.
+    const down = credentialDown.get(network);
+    if (down) {
+      if (!down.notTried.includes(post.id)) down.notTried.push(post.id);
+      stopped.set(k, { hold: 'credential', reason: `not tried: ${network} refused the token earlier in this run (renew the token)`, action: down.action });
+      return;
+    }
+
     if (d.readBack.includes(part)) {
       const ch = channelFor(network);
-      const out = buildOutgoingPart({ post, network, part, refs: d.refs, config, now: o.now() });
+      const claimed = latestClaim(parseLedgerFile(await store.read(ledgerPath(post.id))), post.id, network, part);
+      const out = { ...buildOutgoingPart({ post, network, part, refs: d.refs, config, now: o.now() }), ...(claimed ? { claimed } : {}) };
       let found: FindResult;
       try {
         found = await ch.find(out);
@@ -310,6 +339,14 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       } else if (found.status === 'absent') {
         absent.add(partKey(post.id, network, part));
         log(`read back ${label}: not on ${network}; an earlier attempt did not go out`);
+      } else if (found.credential) {
+        // The token was refused while reading back: nothing is recorded (the part is read back after
+        // the renewal), and the network is reported once, its other posts not tried in this run.
+        const action = redact(found.action ?? `Renew the token for ${network} and store it as the secret.`);
+        credentialDown.set(network, { network, error: redact(found.error), action, postId: post.id, notTried: [] });
+        stopped.set(k, { hold: 'credential', reason: `could not check whether part ${part + 1} already went out: ${redact(found.error)}; renew the token (nothing was resent)`, action });
+        newFailures++;
+        log(`${network} refused the token while reading back ${label} (${found.error}); nothing resent, its other posts are not tried in this run`);
       } else if (found.action) {
         // Not certain, and asking again will not make it so: a person looks; nothing is resent.
         await record([{ at: o.now().toISOString(), postId: post.id, network, part, state: 'unknown', via: ch.name, runId, error: found.error, action: found.action, file: post.file }], `${post.id} ${network} part ${part + 1} read-back not certain`);
@@ -387,7 +424,13 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       return;
     }
 
-    const out = buildOutgoingPart({ post, network, part, refs: d.refs, config, now: o.now(), media: media.media });
+    const claimed = latestClaim(parseLedgerFile(await store.read(ledgerPath(post.id))), post.id, network, part);
+    const out = {
+      ...buildOutgoingPart({ post, network, part, refs: d.refs, config, now: o.now(), media: media.media }),
+      ...(claimed ? { claimed } : {}),
+      // Threads: the container id is in the ledger before it is published (ledger.ts `claim`).
+      claim: (handle: string) => record([{ ...intent, at: o.now().toISOString(), claim: handle }], `${post.id} ${network} part ${part + 1} claims ${handle}`),
+    };
     let result: SendResult;
     try {
       result = await ch.send(out);
@@ -415,6 +458,17 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
         break;
       }
       case 'failed':
+        if (result.credential) {
+          // Not this post's fault: retried on the next run (after the token is renewed it goes out),
+          // and the network's other posts are not tried in this run.
+          const retryAt = Date.parse(base.at) + DEFAULT_RETRY_MS;
+          await record([{ ...base, state: 'failed', error: result.error, action: result.action, retryAt }], `${post.id} ${network} part ${part + 1} token refused`);
+          credentialDown.set(network, { network, error: redact(result.error), action: redact(result.action), postId: post.id, notTried: [] });
+          stopped.set(k, { hold: 'credential', reason: `part ${part + 1} not sent: ${redact(result.error)}; renew the token (it is tried again on the next run)`, action: redact(result.action) });
+          newFailures++;
+          log(`${network} refused the token at ${label} (${result.error.replace(/[.\s]+$/, '')}); its other posts are not tried in this run (the report says what to do, once)`);
+          break;
+        }
         await record([{ ...base, state: 'failed', error: result.error, action: result.action }], `${post.id} ${network} part ${part + 1} failed`);
         stopped.set(k, { hold: 'failed', reason: `part ${part + 1} failed: ${redact(result.error)}`, action: redact(result.action) });
         newFailures++;
@@ -428,7 +482,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       const k = keyOf(d.postId, d.network);
       const stop = stopped.get(k);
       let r: ReportedDecision = { ...d, category: 'held', sentThisRun: sentThisRun.get(k) ?? [] };
-      if (d.kind === 'send' && stop) r = { ...r, kind: 'held', hold: stop.hold, reason: stop.reason, ...(stop.action ? { action: stop.action } : {}) };
+      if ((d.kind === 'send' || (d.kind === 'held' && stop?.hold === 'credential')) && stop) r = { ...r, kind: 'held', hold: stop.hold, reason: stop.reason, ...(stop.action ? { action: stop.action } : {}) };
       else if (d.kind === 'send' && !o.dryRun) r = { ...r, kind: 'held', hold: 'retry', reason: `the run stopped before sending it${error ? `: ${error}` : ''}` };
       else if (d.kind === 'send') r.sentThisRun = [...d.send];
       if (recordedNow.has(k)) r.recordedNow = true;
@@ -445,7 +499,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
     return {
       runId, startedAt, finishedAt: o.now().toISOString(), dryRun: o.dryRun, completed, ...(error ? { error } : {}),
       sent: count('sent'), alreadySent: count('alreadySent'), missed: count('missed'), expired: count('expired'), held: count('held'), failed: count('failed'), waiting: count('waiting'),
-      newFailures, decisions: out,
+      newFailures, decisions: out, credentialProblems: [...credentialDown.values()],
       ...(rewritten ? { stateRewritten: { store: rewritten.store, recorded: rewritten.recorded, found: rewritten.found, action: redact(rewritten.action) } } : {}),
     };
   }

@@ -80,7 +80,7 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
 
 /** Environment variables whose values are secret: the named ones, plus any name that looks like one. */
 export function secretValues(env: Readonly<Record<string, string | undefined>>): string[] {
-  const named = ['BLUESKY_APP_PASSWORD', 'MASTODON_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+  const named = ['BLUESKY_APP_PASSWORD', 'MASTODON_TOKEN', 'THREADS_ACCESS_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
   const out = new Set<string>();
   for (const [k, v] of Object.entries(env)) {
     if (!v || v.trim().length < 4) continue;

@@ -77,6 +77,19 @@ export interface LedgerEvent {
   allNetworks?: boolean;
   /** For `retracted`: the network said it was already gone (404, record not found): nothing was deleted by this run. */
   alreadyGone?: boolean;
+  /**
+   * For `intent` only: what this attempt created on the network and is about to publish (a
+   * Threads container id), written before the publish request leaves. A later run publishes or
+   * reads back THIS container, never creates a second one ({@link latestClaim}).
+   */
+  claim?: string;
+}
+
+/** The newest `claim` recorded for one (post, network, part), if any: events in append order. */
+export function latestClaim(events: LedgerEvent[], postId: string, network: Network, part: number): string | undefined {
+  let claim: string | undefined;
+  for (const e of events) if (e.postId === postId && e.network === network && e.part === part && e.state === 'intent' && typeof e.claim === 'string' && e.claim) claim = e.claim;
+  return claim;
 }
 
 export const LEDGER_DIR = 'ledger';

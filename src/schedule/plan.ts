@@ -44,6 +44,7 @@ export const IN_FLIGHT_MS = 5 * 60_000;
 export const CREDENTIAL_SECRET: Record<Network, string> = {
   bluesky: 'BLUESKY_APP_PASSWORD',
   mastodon: 'MASTODON_TOKEN',
+  threads: 'THREADS_ACCESS_TOKEN',
   x: 'X_TOKEN',
   linkedin: 'LINKEDIN_TOKEN',
 };
@@ -81,6 +82,8 @@ export type HoldCode =
   | 'in-flight'
   /** In Actions, no secret for this network. */
   | 'no-credentials'
+  /** (publisher) The network refused the credential earlier in this run (revoked, expired): renew the token. */
+  | 'credential'
   /** Too soon after the previous post on this network. */
   | 'spacing'
   /** This run already sends `maxPerRun` posts on this network. */

@@ -25,6 +25,7 @@ export function publishedNetworks(config: Config): Network[] {
   const listed = new Set(config.credentials.map((c) => c.network));
   if (config.channels.bluesky.identifier || listed.has('bluesky')) out.push('bluesky');
   if (config.channels.mastodon.instance || listed.has('mastodon')) out.push('mastodon');
+  if (config.channels.threads.userId || listed.has('threads')) out.push('threads');
   return out.length ? out : ['bluesky'];
 }
 

@@ -31,4 +31,4 @@ export const STATUS_TEXT: Record<PostStatus, { label: string; meaning: string }>
   manual: { label: 'By hand', meaning: 'length checked only; post it by hand' },
 };
 
-export const NETWORK_NAMES: Record<Network, string> = { bluesky: 'Bluesky', mastodon: 'Mastodon', x: 'X', linkedin: 'LinkedIn' };
+export const NETWORK_NAMES: Record<Network, string> = { bluesky: 'Bluesky', mastodon: 'Mastodon', threads: 'Threads', x: 'X', linkedin: 'LinkedIn' };

@@ -55,8 +55,8 @@ export interface FailureText {
   detail?: string;
 }
 
-const NAMES: Record<Network, string> = { bluesky: 'Bluesky', mastodon: 'Mastodon', x: 'X', linkedin: 'LinkedIn' };
-const SECRETS: Partial<Record<Network, string>> = { bluesky: 'the Bluesky app password (secret BLUESKY_APP_PASSWORD)', mastodon: 'the Mastodon access token (secret MASTODON_TOKEN)' };
+const NAMES: Record<Network, string> = { bluesky: 'Bluesky', mastodon: 'Mastodon', threads: 'Threads', x: 'X', linkedin: 'LinkedIn' };
+const SECRETS: Partial<Record<Network, string>> = { bluesky: 'the Bluesky app password (secret BLUESKY_APP_PASSWORD)', mastodon: 'the Mastodon access token (secret MASTODON_TOKEN)', threads: 'the Threads access token (secret THREADS_ACCESS_TOKEN)' };
 
 /** HTTP statuses in words (RFC 9110 §15 and 429 of RFC 6585). */
 const HTTP: Record<number, string> = {

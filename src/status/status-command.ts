@@ -6,11 +6,13 @@ import { loadRepo } from '../post/load-repo.ts';
 import { openCrisisStore } from '../state/open-crisis-store.ts';
 import { LAST_RUN, LAST_SUCCESS, readRunRecord, runUrl } from './run-record.ts';
 import { statusText } from './status.ts';
+import { credentialExpiries } from '../config/credential-lifetime.ts';
 
 const HELP = `Usage: copydesk status
 
 Shows whether publishing is frozen (why, by whom, since when), the last successful publisher run,
-open failures from the ledger, and the next quiet period.
+open failures from the ledger, the next quiet period, and when each token in the credentials
+register expires (Threads and LinkedIn: 60 days after \`rotated\`).
 `;
 
 export const statusCommand: Command = async (args, ctx) => {
@@ -25,6 +27,7 @@ export const statusCommand: Command = async (args, ctx) => {
   ctx.out(statusText({
     now: ctx.now.getTime(), zone: repo.config.timezone, freezes, freezeLog, lastSuccess, lastRun, ledger,
     quietPeriods: repo.config.quietPeriods, storeDescription: store.description,
+    credentialExpiries: credentialExpiries(repo.config.credentials, ctx.now.getTime(), repo.config.credentialNoticeDays),
     runLink: (id) => runUrl(id, { server: ctx.env.GITHUB_SERVER_URL, repository: ctx.env.GITHUB_REPOSITORY }),
   }));
   if (repo.configProblems.length) ctx.err(`Note: ${repo.configProblems.length} problem(s) in copydesk.config.yaml; quiet periods shown may be incomplete. Run copydesk check.\n`);

@@ -27,6 +27,9 @@ export function openRetractions(ledger: LedgerEvent[]): (NetworkRetraction & { c
 import { describeCounts, type RunRecordResult } from './run-record.ts';
 
 /** An `intent` older than this with nothing after it is an interrupted send, not one in progress. */
+import type { CredentialExpiry } from '../config/credential-lifetime.ts';
+import { describeExpiry } from '../config/credential-lifetime.ts';
+
 export const STALE_INTENT_MS = 30 * 60_000;
 
 /** Everything `status` reports. */
@@ -47,6 +50,8 @@ export interface StatusInput {
   ledger: LedgerEvent[];
   /** Config quiet periods. */
   quietPeriods: QuietPeriod[];
+  /** The credentials register's expiries (src/config/credential-lifetime.ts); those that never expire are not shown. */
+  credentialExpiries?: CredentialExpiry[];
   /** Where the state lives. */
   storeDescription: string;
   /** Web address of a run, when known. */
@@ -114,6 +119,14 @@ export function statusText(s: StatusInput): string {
   else if (q.status === 'next') lines.push(`Quiet:      next quiet period: ${q.period.reason}, ${fmtInZone(q.period.from, s.zone)} to ${fmtInZone(q.period.until, s.zone)} (${fmtRelative(q.period.from, s.now)})`);
   else lines.push('Quiet:      no quiet period planned');
 
+  const expiring = (s.credentialExpiries ?? []).filter((x) => x.state !== 'never');
+  if (expiring.length) {
+    lines.push('Tokens:     upcoming expiries (credentials register)');
+    for (const x of expiring) {
+      const urgent = x.state === 'expired' || x.state === 'soon' || x.state === 'unknown';
+      lines.push(`  - ${x.entry.secret} (${x.entry.account}, ${x.entry.network}): ${describeExpiry(x)}${urgent ? '; renew it now (owner ' + x.entry.owner + (x.entry.backup ? `, backup ${x.entry.backup}` : '') + ')' : ''}`);
+    }
+  }
   lines.push(`State:      ${s.storeDescription}`);
   return `${lines.join('\n')}\n`;
 }

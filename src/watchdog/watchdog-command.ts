@@ -15,12 +15,16 @@ import { LAST_SUCCESS, readRunRecord, runUrl } from '../status/run-record.ts';
 import { DEFAULT_MAX_AGE_MINUTES, judge, WATCHDOG_LABEL, WATCHDOG_MARKER } from './watchdog.ts';
 import { newerHeartbeat, readLastSuccessfulRun } from './last-success-run.ts';
 import { readWorkflowState, type WorkflowState } from './workflow-state.ts';
+import { CREDENTIAL_LABEL, credentialIssues } from './credential-issues.ts';
 
 const HELP = `Usage: copydesk watchdog [--max-age-minutes 60] [--workflow publish.yml] [--dry-run]
 
 Opens (or updates) one GitHub issue when no publisher run succeeded for over an hour, or when the
-publish workflow is disabled; closes it when healthy. Needs GITHUB_TOKEN and GITHUB_REPOSITORY
-(set in Actions); with --dry-run it only prints its verdict.
+publish workflow is disabled; closes it when healthy. Also opens one issue per credential in the
+register that expires within \`credential_notice_days\` (default 7; Threads and LinkedIn tokens
+last 60 days after \`rotated\`), naming the owner and backup and the renew and revoke steps, and
+closes it once \`rotated\` moves forward. Needs GITHUB_TOKEN and GITHUB_REPOSITORY (set in
+Actions); with --dry-run it only prints its verdicts.
 `;
 
 export const watchdogCommand: Command = async (args, ctx) => {
@@ -61,6 +65,18 @@ export const watchdogCommand: Command = async (args, ctx) => {
     ...(gh.ok ? { workflowLink: `${server}/${gh.owner}/${gh.repo}/actions/workflows/${workflowFile}` } : {}),
   });
 
+  // Accounts that never lapse: one issue per credential due for renewal (no schedule of its own).
+  let credentialTrouble = false;
+  for (const c of credentialIssues(repo.config, ctx.now.getTime())) {
+    if (c.kind === 'open') ctx.out(`CREDENTIAL: ${c.title}\n`);
+    if (!gh.ok || dryRun) continue;
+    const r = c.kind === 'open'
+      ? await upsertIssueByMarker(gh.octokit, { owner: gh.owner, repo: gh.repo, marker: c.marker, title: c.title, body: c.body, labels: [CREDENTIAL_LABEL] })
+      : await closeIssueByMarker(gh.octokit, { owner: gh.owner, repo: gh.repo, marker: c.marker, label: CREDENTIAL_LABEL, comment: c.comment });
+    if (r.status === 'error') credentialTrouble = true;
+    if (r.status !== 'none') ctx.out(`${r.text}\n`);
+  }
+
   if (verdict.healthy) {
     ctx.out(`${verdict.summary}\n`);
     if (!gh.ok || dryRun) return 0;
@@ -69,7 +85,7 @@ export const watchdogCommand: Command = async (args, ctx) => {
       comment: `The publisher is healthy again. ${verdict.summary} Closing.`,
     });
     ctx.out(`${closed.text}\n`);
-    return closed.status === 'error' ? 2 : 0;
+    return closed.status === 'error' || credentialTrouble ? 2 : 0;
   }
 
   ctx.out(`UNHEALTHY: ${verdict.title}\n${verdict.problems.map((p) => `- ${p.text}\n  ${p.action}`).join('\n')}\n`);

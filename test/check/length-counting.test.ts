@@ -10,7 +10,7 @@ import type { RuleContext } from '../../src/check/rules/rule.ts';
 import { NOW, postFrom } from './helpers.ts';
 
 const config = defaultConfig();
-config.channels.enabled = ['bluesky', 'mastodon', 'x', 'linkedin'];
+config.channels.enabled = ['bluesky', 'mastodon', 'threads', 'x', 'linkedin'];
 const ctx: RuleContext = { config, now: NOW, root: '/repo', changed: true, allPosts: [] };
 
 async function lengthMessages(text: string, network: string): Promise<string[]> {
@@ -93,5 +93,18 @@ describe('threads', () => {
     expect(rest).toEqual([]);
     expect(d).toMatchObject({ line: 8, message: 'part 2 is 301/300 graphemes on bluesky' });
     expect(d!.fix).toBe('Shorten part 2 by 1 graphemes, or split it into a thread with a line containing only `---`.');
+  });
+});
+
+describe('Threads: 500 characters, links count as written', () => {
+  it('500 characters pass, 501 fail; an emoji family is one', async () => {
+    expect(await lengthMessages('ż'.repeat(499) + FAMILY, 'threads')).toEqual([]);
+    expect(await lengthMessages('ż'.repeat(501), 'threads')).toEqual(['part 1 is 501/500 characters on threads']);
+  });
+  it('a long link is counted in full (Mastodon would count it as 23)', async () => {
+    const url = `https://example.com/${'a'.repeat(100)}`;
+    const text = `${'b'.repeat(400)} ${url}`;
+    expect(await lengthMessages(text, 'mastodon')).toEqual([]);
+    expect(await lengthMessages(text, 'threads')).toEqual([`part 1 is ${text.length}/500 characters on threads`]);
   });
 });

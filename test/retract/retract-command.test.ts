@@ -38,7 +38,7 @@ describe('copydesk retract (command)', () => {
     await expect(retractCommand(['--reason', 'x'], c.ctx)).rejects.toThrow(/which post\?/);
     await expect(retractCommand(['bad-date'], c.ctx)).rejects.toThrow(/--reason is required/);
     await expect(retractCommand(['../../etc/passwd', '--reason', 'x'], c.ctx)).rejects.toThrow(/is not a post id/);
-    await expect(retractCommand(['bad-date', '--reason', 'x', '--network', 'x'], c.ctx)).rejects.toThrow(/bluesky, mastodon only/);
+    await expect(retractCommand(['bad-date', '--reason', 'x', '--network', 'x'], c.ctx)).rejects.toThrow(/bluesky, mastodon, threads only/);
     await expect(retractCommand(['bad-date', '--reason', 'y'.repeat(501)], c.ctx)).rejects.toThrow(UsageError);
     expect((await ledger('bad-date')).some((e) => e.state === 'retract')).toBe(false);
   });

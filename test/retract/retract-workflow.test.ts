@@ -47,7 +47,7 @@ describe('retract.yml', () => {
     expect(job.environment).toBe('publish');
     const withSecrets = job.steps.filter((s) => JSON.stringify(s).includes('secrets.'));
     expect(withSecrets.map((s) => s.id)).toEqual(['retract']);
-    expect(text.match(/secrets\.\w+/g)?.sort()).toEqual(['secrets.BLUESKY_APP_PASSWORD', 'secrets.MASTODON_TOKEN']);
+    expect(text.match(/secrets\.\w+/g)?.sort()).toEqual(['secrets.BLUESKY_APP_PASSWORD', 'secrets.MASTODON_TOKEN', 'secrets.THREADS_ACCESS_TOKEN']);
     // Inputs only through the environment; the id after `--`, never read as an option.
     for (const s of job.steps) if (s.run) expect(s.run).not.toContain('${{');
     const step = job.steps.find((s) => s.id === 'retract')!;

@@ -15,10 +15,15 @@ export const MEDIA = 'media';
 
 const EXTENSIONS = 'jpg, jpeg, png, webp, gif or mp4';
 
-export const mediaRule: Rule = async (post, { root }) => {
+export const mediaRule: Rule = async (post, { root, config }) => {
   const out: Diagnostic[] = [];
   const err = (m: PostMedia, message: string, fix: string) => out.push(diag(post.file, { line: m.line }, 'error', MEDIA, message, fix));
   if (post.media.length === 0) return out;
+  // Threads downloads each image itself from a public address (src/publish/threads.ts): without
+  // the site's address the publisher holds the post, so say it before the merge.
+  if (post.channels.includes('threads') && !config.channels.threads.siteUrl) {
+    err(post.media[0]!, 'Threads fetches images from a public address, and `channels.threads.site_url` is not set: the post would be held on Threads', 'Set `channels.threads.site_url` in copydesk.config.yaml to the public address of the copydesk site (it serves images at /media/…), or remove threads from `channels`.');
+  }
   for (const [index, m] of post.media.entries()) {
     const name = m.repoPath;
     const info = await inspectMediaFile(root, m.repoPath);
