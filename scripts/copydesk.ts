@@ -23,6 +23,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   timeline: { summary: 'post-incident timeline (--since, --until) as Markdown', load: async () => (await import('../src/timeline/timeline-command.ts')).timelineCommand },
   setup: { summary: 'apply or verify the GitHub repository rules (`setup github [--dry-run|--check]`)', load: async () => (await import('../src/github/setup-command.ts')).setupCommand },
   minutes: { summary: 'GitHub Actions minutes a month for this repository (private repositories are billed)', load: async () => (await import('../src/minutes/minutes-command.ts')).minutesCommand },
+  inbox: { summary: 'the feedback inbox: `inbox sync` (one issue per conversation, tone, clock), `inbox comment` (/tone, /no-reply-needed, /reopen)', load: async () => (await import('../src/feedback/inbox-command.ts')).inboxCommand },
   'comment-preview': { summary: 'post the PR preview from a check artifact (workflow_run job)', load: async () => (await import('../src/github/comment-preview-command.ts')).commentPreviewCommand },
 };
 

@@ -4,6 +4,7 @@
  */
 import type { Network } from '../post/network.ts';
 import type { RosterEntry } from './team.ts';
+import { defaultFeedbackSettings, type FeedbackSettings } from './feedback-settings.ts';
 
 export const CONFIG_FILE = 'copydesk.config.yaml';
 
@@ -101,6 +102,8 @@ export interface Config {
   english: EnglishSettings;
   /** When a sensitive-topic word has its everyday sense (a street name, a product, a phrase). */
   sensitiveContext: SensitiveContext;
+  /** The feedback inbox's triage: business hours, the first-response target, urgent terms, tone word lists (`feedback:`). */
+  feedback: FeedbackSettings;
 }
 
 /**
@@ -203,5 +206,6 @@ export function defaultConfig(): Config {
     playbookReviewDays: 180,
     english: { allow: [...DEFAULT_ENGLISH_ALLOW], profanitySureness: 1 },
     sensitiveContext: structuredClone(DEFAULT_SENSITIVE_CONTEXT),
+    feedback: defaultFeedbackSettings('UTC'),
   };
 }
