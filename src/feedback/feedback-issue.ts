@@ -92,6 +92,15 @@ export interface RenderOptions {
   showPrivateWords: boolean;
   /** Site page of the inbox, when known. */
   inboxUrl?: string;
+  /** Where the team reads its notifications on this conversation's network (for private messages). */
+  notificationsUrl?: string;
+}
+
+/** The team's notifications page on a network (Mastodon: the configured instance). */
+export function notificationsUrl(network: string, mastodonInstance: string | undefined): string | undefined {
+  if (network === 'bluesky') return 'https://bsky.app/notifications';
+  if (network === 'mastodon' && mastodonInstance) return `${mastodonInstance.replace(/\/+$/, '')}/notifications`;
+  return undefined;
 }
 
 /** The issue for a conversation. Pure. */
@@ -120,9 +129,10 @@ export function renderFeedbackIssue(c: Conversation, o: RenderOptions): Feedback
   const stable: string[] = [];
   stable.push(facts.join('\n'));
   if (hidden) {
-    const link = safeUrl(c.messages.find((m) => !m.fromTeam)?.ref.url ?? c.root.url);
+    // Not the message's own address: a status URL names its author (`/@maria/…`).
+    const link = safeUrl(o.notificationsUrl);
     stable.push(
-      `🔒 **A private message arrived** (${VISIBILITY_TEXT[c.visibility]}). Its words and its author are not copied into this issue, because this repository (or its configuration) is not private. ${link ? `[Open it on ${network}](${link}) (only the people in the conversation can read it).` : `Open the account's notifications on ${network} to read it.`}`,
+      `🔒 **A private message arrived** (${VISIBILITY_TEXT[c.visibility]}), ${first ? fmtInZone(first.createdAt, o.zone) : 'recently'}. Its words and its author are not copied into this issue, because this repository (or its configuration) is not private. ${link ? `Read it in [the account's notifications on ${network}](${link}).` : `Read it in the account's notifications on ${network}.`}`,
       'Answer it privately (a direct message), never in public.',
     );
   } else {

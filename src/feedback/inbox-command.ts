@@ -18,7 +18,7 @@ import { COMMENT_COMMANDS } from './comment-command.ts';
 import { handleCommentEvent, readCommentEvent } from './comment-event.ts';
 import { readConversations } from './conversation-store.ts';
 import { commentOnIssue, repositoryIsPrivate, writeFeedbackIssue, type FeedbackGitHub } from './feedback-github.ts';
-import { isPrivate, renderFeedbackIssue } from './feedback-issue.ts';
+import { isPrivate, notificationsUrl, renderFeedbackIssue } from './feedback-issue.ts';
 import { clockStart } from './inbox-listing.ts';
 import { syncInbox } from './inbox-sync.ts';
 import { readClock } from './response-clock.ts';
@@ -103,7 +103,7 @@ async function rewriteIssue(gh: FeedbackGitHub, config: Config, ctx: CommandCont
   const tone = conversationTone(c, fb, config.lang);
   const clock = c.status === 'open' ? readClock(fb.businessHours, fb.firstResponseMinutes, clockStart(c), ctx.now.getTime()) : undefined;
   const url = inboxUrl(ctx);
-  const view = renderFeedbackIssue({ ...c, tone }, { tone, ...(clock ? { clock } : {}), zone: fb.businessHours.zone, targetMinutes: fb.firstResponseMinutes, showPrivateWords, ...(url ? { inboxUrl: url } : {}) });
+  const view = renderFeedbackIssue({ ...c, tone }, { tone, ...(clock ? { clock } : {}), zone: fb.businessHours.zone, targetMinutes: fb.firstResponseMinutes, showPrivateWords, ...(url ? { inboxUrl: url } : {}), ...notes(c.network, config) });
   const w = await writeFeedbackIssue(gh, c.issue, c.id, view);
   if (!w.ok) ctx.err(`copydesk inbox comment: ${w.text} (the change is recorded; the next sync writes the issue)\n`);
 }
@@ -168,3 +168,9 @@ export const inboxCommand: Command = async (args, ctx) => {
   if (!run) throw new UsageError(`unknown subcommand "${sub}" (subcommands: ${Object.keys(INBOX_SUBCOMMANDS).join(', ')})`);
   return run(rest, ctx);
 };
+
+/** The notifications link for a private message's issue, when the network's home is known. */
+function notes(network: string, config: Config): { notificationsUrl?: string } {
+  const url = notificationsUrl(network, config.channels.mastodon.instance);
+  return url ? { notificationsUrl: url } : {};
+}

@@ -20,7 +20,7 @@ import type { StateStore } from '../state/store.ts';
 import type { Conversation } from './conversation.ts';
 import { patchConversations, readConversations, type ConversationPatch } from './conversation-store.ts';
 import { closeAsDuplicate, commentOnIssue, createFeedbackIssue, listFeedbackIssues, repositoryIsPrivate, writeFeedbackIssue, type FeedbackGitHub } from './feedback-github.ts';
-import { feedbackMarkerName, isPrivate, renderFeedbackIssue, type FeedbackIssueView } from './feedback-issue.ts';
+import { feedbackMarkerName, isPrivate, notificationsUrl, renderFeedbackIssue, type FeedbackIssueView } from './feedback-issue.ts';
 import { clockStart } from './inbox-listing.ts';
 import { overdueMention } from './overdue-mention.ts';
 import { readClock, type ClockReading } from './response-clock.ts';
@@ -88,7 +88,7 @@ export async function syncInbox(o: SyncOptions): Promise<SyncReport> {
   for (const c of conversations) {
     const tone = conversationTone(c, fb, o.config.lang);
     const clock = c.status === 'open' ? readClock(fb.businessHours, fb.firstResponseMinutes, clockStart(c), o.now) : undefined;
-    const view: FeedbackIssueView = renderFeedbackIssue({ ...c, tone }, { tone, ...(clock ? { clock } : {}), zone, targetMinutes: fb.firstResponseMinutes, showPrivateWords, ...(o.inboxUrl ? { inboxUrl: o.inboxUrl } : {}) });
+    const view: FeedbackIssueView = renderFeedbackIssue({ ...c, tone }, { tone, ...(clock ? { clock } : {}), zone, targetMinutes: fb.firstResponseMinutes, showPrivateWords, ...(o.inboxUrl ? { inboxUrl: o.inboxUrl } : {}), ...notes(c.network, o.config) });
     let number = c.issue;
     let justCreated = false;
     if (number === undefined) {
@@ -166,4 +166,10 @@ export async function syncInbox(o: SyncOptions): Promise<SyncReport> {
     }
   }
   return report;
+}
+
+/** The notifications link for a private message's issue, when the network's home is known. */
+function notes(network: string, config: Config): { notificationsUrl?: string } {
+  const url = notificationsUrl(network, config.channels.mastodon.instance);
+  return url ? { notificationsUrl: url } : {};
 }
