@@ -9,6 +9,9 @@
  * - `pull_request` / `push`: one run per post pull request / per merge, when the workflow's `paths`
  *   and `paths-ignore` let a change to `posts/` through (a post is one pull request and one merge);
  * - `workflow_run`: one run per run of the workflows it follows;
+ * - `issue_comment`: one run per command comment (a comment starting with `/` on a `feedback`
+ *   issue): the job's `if:` skips every other comment before a runner starts, and a skipped job
+ *   bills nothing;
  * - dispatched by another workflow's `gh workflow run <file>`: one run per run of that workflow that
  *   records something (for the publisher: one per post sent).
  * Each run bills its jobs (a job gated on `vars.COPYDESK_PAGES` counts only with Pages on) times the
@@ -29,6 +32,8 @@ export interface WorkflowBilling {
   onPostPullRequest: boolean;
   /** Runs for a push of a post to the default branch (the merge). */
   onPostPush: boolean;
+  /** Runs for a command comment on a conversation's issue (`issue_comment`, gated by the job's `if:`). */
+  onCommandComment: boolean;
   /** Names of the workflows whose completion starts it (`workflow_run`). */
   after: string[];
   /** Files this workflow starts with `gh workflow run` after a run that recorded something. */
@@ -45,6 +50,8 @@ export interface Workload {
   postPullRequests: number;
   /** Publisher runs that record something (a send, a missed post). */
   recordingPublishRuns: number;
+  /** Command comments on feedback issues (`/tone`, `/no-reply-needed`, `/reply`, approvals), each one run of an `issue_comment` workflow. */
+  commandComments?: number;
 }
 
 export interface WorkflowBill {
@@ -98,6 +105,7 @@ export function workflowBilling(file: string, wf: unknown, opts: { pages: boolea
     name: w.name ?? file,
     crons,
     onPostPullRequest: 'pull_request' in on && letsPostThrough(on.pull_request),
+    onCommandComment: 'issue_comment' in on,
     onPostPush: 'push' in on && letsPostThrough(on.push) && (!pushTrigger?.branches || pushTrigger.branches.includes('main')),
     after: 'workflow_run' in on ? ((on.workflow_run as { workflows?: string[] })?.workflows ?? []).map(String) : [],
     dispatches: [...dispatches],
@@ -119,6 +127,7 @@ export function monthBill(workflows: readonly WorkflowBilling[], work: Workload,
     if (w.crons.length) add(w.file, ticksBetween(w.crons, from, until).length, `cron ${w.crons.map((c) => `'${c.source}'`).join(', ')}`);
     if (w.onPostPullRequest) add(w.file, work.postPullRequests, `${work.postPullRequests} post pull requests`);
     if (w.onPostPush) add(w.file, work.postPullRequests, `${work.postPullRequests} merges`);
+    if (w.onCommandComment && work.commandComments) add(w.file, work.commandComments, `${work.commandComments} command comments`);
   }
   // Followers of workflows counted above (`workflow_run` on check → preview-comment).
   for (const w of workflows) {

@@ -21,12 +21,15 @@ import { monthBill, workflowBilling, type MonthBill, type WorkflowBilling } from
 export const JOB_MINUTES: Readonly<Record<string, number>> = { 'ci.yml': 9, 'site.yml': 2 };
 export const GOALS = { idle: 1500, normal: 1800, free: 2000 } as const;
 
-const HELP = `Usage: copydesk minutes [--month YYYY-MM] [--posts-per-day 2] [--pages] [--job-minutes file.yml=N]
+const HELP = `Usage: copydesk minutes [--month YYYY-MM] [--posts-per-day 2] [--commands-per-day 4] [--pages] [--job-minutes file.yml=N]
 
 GitHub Actions minutes a month for this repository's workflows on a PRIVATE repository, where each
 job is billed rounded up to a whole minute (GitHub Free includes 2,000 a month; public repositories
 are free). Shows an idle month, a normal month (--posts-per-day posts, each a pull request, a merge,
 a send and a site build) and the posts scheduled in --month (default: this month).
+  --commands-per-day N  command comments on feedback issues in a normal month (default 4: two
+                        conversations a day, each with a command and an approval); other comments
+                        start no runner
   --pages               count the GitHub Pages deploy job (vars.COPYDESK_PAGES = true)
   --job-minutes f.yml=N billed minutes per job of a workflow (defaults: ci.yml=9, site.yml=2, others 1)
 `;
@@ -43,6 +46,8 @@ export const minutesCommand: Command = async (args, ctx) => {
   const days = Math.round((until - from) / 86_400_000);
   const perDay = flags['posts-per-day'] === undefined ? 2 : Number(flags['posts-per-day']);
   if (!Number.isFinite(perDay) || perDay < 0) throw new UsageError(`--posts-per-day must be a number ≥ 0, not "${String(flags['posts-per-day'])}"`);
+  const commandsPerDay = flags['commands-per-day'] === undefined ? 4 : Number(flags['commands-per-day']);
+  if (!Number.isFinite(commandsPerDay) || commandsPerDay < 0) throw new UsageError(`--commands-per-day must be a number ≥ 0, not "${String(flags['commands-per-day'])}"`);
   const jobMinutes: Record<string, number> = { ...JOB_MINUTES };
   for (const j of repeated) {
     const jm = /^([\w.-]+\.ya?ml)=(\d+)$/.exec(j);
@@ -71,15 +76,16 @@ export const minutesCommand: Command = async (args, ctx) => {
   const loaded = await loadConfig(ctx.root);
   const scheduled = loaded.ok ? (await loadPosts(ctx.root, loaded.config)).posts.filter((p) => !p.draft && p.publishAt !== undefined && p.publishAt >= from && p.publishAt < until).length : 0;
   const normal = Math.round(perDay * days);
-  const cases: [string, number, number | undefined][] = [
-    ['idle: nothing to publish', 0, GOALS.idle],
-    [`normal: ${perDay} posts a day (${normal} this month)`, normal, GOALS.normal],
-    [`this repository's posts scheduled in ${month}: ${scheduled}`, scheduled, undefined],
+  const commands = Math.round(commandsPerDay * days);
+  const cases: [string, number, number | undefined, number][] = [
+    ['idle: nothing to publish', 0, GOALS.idle, 0],
+    [`normal: ${perDay} posts a day (${normal} this month), ${commandsPerDay} inbox commands a day`, normal, GOALS.normal, commands],
+    [`this repository's posts scheduled in ${month}: ${scheduled}, ${commandsPerDay} inbox commands a day`, scheduled, undefined, commands],
   ];
   ctx.out(`GitHub Actions minutes for ${month} (${days} days) on a private repository, each job rounded up to a whole minute.\n`);
   const bills: MonthBill[] = [];
-  for (const [label, posts, goal] of cases) {
-    const bill = monthBill(workflows, { postPullRequests: posts, recordingPublishRuns: posts }, from, until, jobMinutes);
+  for (const [label, posts, goal, commandComments] of cases) {
+    const bill = monthBill(workflows, { postPullRequests: posts, recordingPublishRuns: posts, commandComments }, from, until, jobMinutes);
     bills.push(bill);
     ctx.out(`\n${label}\n`);
     for (const b of bill.workflows.filter((x) => x.runs)) ctx.out(`  ${b.file.padEnd(20)} ${String(b.runs).padStart(5)} runs × ${b.minutesPerRun} min = ${String(b.minutes).padStart(5)}   (${b.why})\n`);
@@ -98,6 +104,6 @@ function parseMinutesArgs(args: string[]) {
     else if (args[i]!.startsWith('--job-minutes=')) jobs.push(args[i]!.slice('--job-minutes='.length));
     else rest.push(args[i]!);
   }
-  const { flags, positionals } = parseArgs(rest, { strings: ['month', 'posts-per-day'], booleans: ['pages', 'help'] });
+  const { flags, positionals } = parseArgs(rest, { strings: ['month', 'posts-per-day', 'commands-per-day'], booleans: ['pages', 'help'] });
   return { flags, positionals, repeated: jobs };
 }
