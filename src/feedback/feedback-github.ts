@@ -55,7 +55,8 @@ export async function listFeedbackIssues(gh: FeedbackGitHub): Promise<Map<string
     const issues = await gh.octokit.paginate('GET /repos/{owner}/{repo}/issues', { owner: gh.owner, repo: gh.repo, state: 'all', labels: FEEDBACK_LABEL, per_page: 100 });
     const found = new Map<string, number>();
     for (const i of issues) {
-      if (i.pull_request || typeof i.body !== 'string') continue;
+      // Only issues the workflow's token opened (a bot): a person cannot plant a look-alike.
+      if (i.pull_request || typeof i.body !== 'string' || i.user?.type !== 'Bot') continue;
       const m = /^<!-- copydesk:(feedback:[0-9a-f]{24}) -->/.exec(i.body);
       // The oldest wins when a race made two: it is the one kept.
       if (m && (!found.has(m[1]!) || found.get(m[1]!)! > i.number)) found.set(m[1]!, i.number);

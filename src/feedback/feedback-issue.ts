@@ -148,7 +148,7 @@ export function renderFeedbackIssue(c: Conversation, o: RenderOptions): Feedback
   stable.push(
     '### What to do',
     [
-      'Answer on the network, or write the answer as a comment here (the reply flow: a second team member approves, then it is sent). Never delete a negative comment unless it is abusive.',
+      'Answer on the network, or write the answer as a comment here (the reply flow: a second team member approves, then it is sent). Never delete a negative comment unless it is abusive.\n',
       'Commands (a comment that starts with one; only people with write access count):',
       '- `/tone urgent|negative|neutral|positive [reason]`: set the tone by hand',
       '- `/no-reply-needed <reason>`: close it without an answer (spam, abuse)',
