@@ -15,6 +15,7 @@ import { githubFromEnv } from '../github/github-env.ts';
 import { createWriteAccessLookup } from '../github/write-access.ts';
 import { openCrisisStore } from '../state/open-crisis-store.ts';
 import { COMMENT_COMMANDS } from './comment-command.ts';
+import type { Conversation } from './conversation.ts';
 import { handleCommentEvent, readCommentEvent } from './comment-event.ts';
 import { readConversations } from './conversation-store.ts';
 import { commentOnIssue, repositoryIsPrivate, writeFeedbackIssue, type FeedbackGitHub } from './feedback-github.ts';
@@ -92,7 +93,7 @@ const sync: Command = async (args, ctx) => {
 };
 
 /** Writes the issue as the conversation now reads (after a command), so nobody waits for the next tick. */
-async function rewriteIssue(gh: FeedbackGitHub, config: Config, ctx: CommandContext, c: import('./conversation.ts').Conversation): Promise<void> {
+async function rewriteIssue(gh: FeedbackGitHub, config: Config, ctx: CommandContext, c: Conversation): Promise<void> {
   if (c.issue === undefined) return;
   const fb = config.feedback;
   let showPrivateWords = false;
@@ -103,7 +104,7 @@ async function rewriteIssue(gh: FeedbackGitHub, config: Config, ctx: CommandCont
   const tone = conversationTone(c, fb, config.lang);
   const clock = c.status === 'open' ? readClock(fb.businessHours, fb.firstResponseMinutes, clockStart(c), ctx.now.getTime()) : undefined;
   const url = inboxUrl(ctx);
-  const view = renderFeedbackIssue({ ...c, tone }, { tone, ...(clock ? { clock } : {}), zone: fb.businessHours.zone, targetMinutes: fb.firstResponseMinutes, showPrivateWords, ...(url ? { inboxUrl: url } : {}), ...notes(c.network, config) });
+  const view = renderFeedbackIssue({ ...c, tone }, { tone, ...(clock ? { clock } : {}), zone: fb.businessHours.zone, targetMinutes: fb.firstResponseMinutes, showPrivateWords, ...(url ? { inboxUrl: url } : {}), ...notificationsLink(c.network, config) });
   const w = await writeFeedbackIssue(gh, c.issue, c.id, view);
   if (!w.ok) ctx.err(`copydesk inbox comment: ${w.text} (the change is recorded; the next sync writes the issue)\n`);
 }
@@ -170,7 +171,7 @@ export const inboxCommand: Command = async (args, ctx) => {
 };
 
 /** The notifications link for a private message's issue, when the network's home is known. */
-function notes(network: string, config: Config): { notificationsUrl?: string } {
+function notificationsLink(network: string, config: Config): { notificationsUrl?: string } {
   const url = notificationsUrl(network, config.channels.mastodon.instance);
   return url ? { notificationsUrl: url } : {};
 }

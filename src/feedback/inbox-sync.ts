@@ -88,7 +88,7 @@ export async function syncInbox(o: SyncOptions): Promise<SyncReport> {
   for (const c of conversations) {
     const tone = conversationTone(c, fb, o.config.lang);
     const clock = c.status === 'open' ? readClock(fb.businessHours, fb.firstResponseMinutes, clockStart(c), o.now) : undefined;
-    const view: FeedbackIssueView = renderFeedbackIssue({ ...c, tone }, { tone, ...(clock ? { clock } : {}), zone, targetMinutes: fb.firstResponseMinutes, showPrivateWords, ...(o.inboxUrl ? { inboxUrl: o.inboxUrl } : {}), ...notes(c.network, o.config) });
+    const view: FeedbackIssueView = renderFeedbackIssue({ ...c, tone }, { tone, ...(clock ? { clock } : {}), zone, targetMinutes: fb.firstResponseMinutes, showPrivateWords, ...(o.inboxUrl ? { inboxUrl: o.inboxUrl } : {}), ...notificationsLink(c.network, o.config) });
     let number = c.issue;
     let justCreated = false;
     if (number === undefined) {
@@ -169,7 +169,7 @@ export async function syncInbox(o: SyncOptions): Promise<SyncReport> {
 }
 
 /** The notifications link for a private message's issue, when the network's home is known. */
-function notes(network: string, config: Config): { notificationsUrl?: string } {
+function notificationsLink(network: string, config: Config): { notificationsUrl?: string } {
   const url = notificationsUrl(network, config.channels.mastodon.instance);
   return url ? { notificationsUrl: url } : {};
 }
