@@ -85,7 +85,7 @@ const reopen: CommentCommand<Record<string, never>> = {
   parse: () => ({ ok: true, args: {} }),
   apply(c, _args, who) {
     if (c.status === 'open') return { kind: 'unchanged', confirm: 'It is already open.' };
-    const { noReplyNeeded: _n, overdueNotifiedAt: _o, ...rest } = c;
+    const { noReplyNeeded: _n, overdueNotifiedAt: _o, overdueCommentedAt: _oc, ...rest } = c;
     const conversation: Conversation = { ...rest, status: 'open', reopenedAt: who.at };
     return { kind: 'change', conversation, confirm: `Reopened by @${who.by}: the response clock starts again now.` };
   },

@@ -124,6 +124,8 @@ export interface Conversation {
   issue?: number;
   /** When the owner and backup were mentioned because the clock ran out (epoch ms): only once. */
   overdueNotifiedAt?: number;
+  /** When the overdue comment was posted and confirmed (epoch ms); a claim without it is retried once stale. */
+  overdueCommentedAt?: number;
   /** When a person reopened it (`/reopen`, epoch ms): the response clock starts again from here. */
   reopenedAt?: number;
   /**

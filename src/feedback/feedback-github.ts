@@ -105,6 +105,16 @@ export async function closeAsDuplicate(gh: FeedbackGitHub, number: number, kept:
   }
 }
 
+/** Is a comment carrying `marker` already on the issue? (`null`: GitHub could not say.) */
+export async function hasMarkedComment(gh: FeedbackGitHub, number: number, marker: string): Promise<boolean | null> {
+  try {
+    const comments = await gh.octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: gh.owner, repo: gh.repo, issue_number: number, per_page: 100 });
+    return comments.some((c) => typeof c.body === 'string' && c.body.startsWith(marker));
+  } catch {
+    return null;
+  }
+}
+
 /** Comments on an issue. */
 export async function commentOnIssue(gh: FeedbackGitHub, number: number, body: string): Promise<{ ok: true } | Failed> {
   try {

@@ -10,21 +10,31 @@
  *   (a run that died after opening it); two runs racing both open one, the second to record
  *   closes its own as a duplicate of the first.
  * - the overdue mention: `overdueNotifiedAt` is claimed in a compare-and-swap BEFORE commenting;
- *   only the run whose write set it comments. A failed comment gives the claim back so the next
- *   run tries again; a run killed between the claim and the comment loses that mention (never
- *   two): the issue itself still says "Overdue".
+ *   only the run whose write set it comments (the comment carries a hidden marker), then
+ *   `overdueCommentedAt` confirms it. A failed comment gives the claim back so the next run tries
+ *   again. A claim left unconfirmed for STALE_CLAIM_MS (a run killed between the claim and the
+ *   confirmation) is taken over by compare-and-swap by one later run, which first looks for the
+ *   marked comment on the issue and posts only when it is not there.
  * Nothing is written to the store when nothing changed; with no conversations, no GitHub call.
  */
 import type { Config } from '../config/config.ts';
 import type { StateStore } from '../state/store.ts';
 import type { Conversation } from './conversation.ts';
 import { patchConversations, readConversations, type ConversationPatch } from './conversation-store.ts';
-import { closeAsDuplicate, commentOnIssue, createFeedbackIssue, listFeedbackIssues, repositoryIsPrivate, writeFeedbackIssue, type FeedbackGitHub } from './feedback-github.ts';
+import { closeAsDuplicate, commentOnIssue, createFeedbackIssue, hasMarkedComment, listFeedbackIssues, repositoryIsPrivate, writeFeedbackIssue, type FeedbackGitHub } from './feedback-github.ts';
 import { feedbackMarkerName, isPrivate, notificationsUrl, renderFeedbackIssue, type FeedbackIssueView } from './feedback-issue.ts';
 import { clockStart } from './inbox-listing.ts';
 import { overdueMention } from './overdue-mention.ts';
 import { readClock, type ClockReading } from './response-clock.ts';
 import { conversationTone } from './tone.ts';
+
+/** A claim older than this without a confirmed comment belongs to a dead run (the publish job times out after 15 minutes). */
+export const STALE_CLAIM_MS = 20 * 60_000;
+
+/** The hidden marker of a conversation's overdue comment. */
+export function overdueMarker(conversationId: string): string {
+  return `<!-- copydesk:${feedbackMarkerName(conversationId).replace('feedback:', 'feedback-overdue:')} -->`;
+}
 
 /** Inputs of {@link syncInbox}. */
 export interface SyncOptions {
@@ -35,8 +45,8 @@ export interface SyncOptions {
   now: number;
   /** The site's inbox page, linked from each issue, when the site's address is known. */
   inboxUrl?: string;
-  /** Stops after recording an opened issue, before anything else (tests: a run killed mid-way). */
-  afterRecord?: (conversationId: string) => Promise<void>;
+  /** Called after the overdue claims are written, before commenting (tests: a run killed there). */
+  afterClaim?: () => Promise<void>;
 }
 
 /** What a sync did, for the log. */
@@ -120,7 +130,6 @@ export async function syncInbox(o: SyncOptions): Promise<SyncReport> {
           number = kept;
           justCreated = false;
         }
-        await o.afterRecord?.(c.id);
       }
     }
     if (number !== undefined && !justCreated && (c.status === 'open' || c.issueSync?.key !== view.key || c.issueSync?.state !== view.state)) {
@@ -139,19 +148,30 @@ export async function syncInbox(o: SyncOptions): Promise<SyncReport> {
       if (written && cur.status === c.status) next.issueSync = written;
       return next;
     });
-    if (number !== undefined && clock?.overdue && c.overdueNotifiedAt === undefined) overdue.push({ c, number, clock });
+    const claimable = c.overdueNotifiedAt === undefined || (c.overdueCommentedAt === undefined && o.now - c.overdueNotifiedAt >= STALE_CLAIM_MS);
+    if (number !== undefined && clock?.overdue && claimable) overdue.push({ c, number, clock });
   }
 
   await patchConversations(o.store, 'inbox: tone and issues', patches);
 
   if (overdue.length) {
-    const claims = new Map<string, ConversationPatch>(overdue.map(({ c }) => [c.id, (cur) => (cur.status === 'open' && cur.overdueNotifiedAt === undefined && clockStart(cur) === clockStart(c) ? { ...cur, overdueNotifiedAt: o.now } : null)]));
+    // Claim only what this run read: unclaimed, or the same stale claim (two runs taking over race here).
+    const claims = new Map<string, ConversationPatch>(overdue.map(({ c }) => [c.id, (cur) => (cur.status === 'open' && cur.overdueCommentedAt === undefined && cur.overdueNotifiedAt === c.overdueNotifiedAt && clockStart(cur) === clockStart(c) ? { ...cur, overdueNotifiedAt: o.now } : null)]));
     const won = await patchConversations(o.store, `inbox: ${overdue.length} past the first-response target`, claims, (changed) =>
       changed.map((c) => ({ at: new Date(o.now).toISOString(), kind: 'overdue-notified', conversation: c.id, by: 'copydesk' })));
+    await o.afterClaim?.();
     for (const w of won) {
       const item = overdue.find((x) => x.c.id === w.id)!;
-      const posted = await commentOnIssue(o.gh, item.number, overdueMention(o.config, item.clock, zone));
+      const marker = overdueMarker(w.id);
+      // Taking over a dead run's claim: it may have commented before it died.
+      const already = item.c.overdueNotifiedAt !== undefined ? await hasMarkedComment(o.gh, item.number, marker) : false;
+      const posted = already ? { ok: true as const } : await commentOnIssue(o.gh, item.number, `${marker}\n${overdueMention(o.config, item.clock, zone)}`);
       if (posted.ok) {
+        await patchConversations(o.store, `inbox: overdue mention of ${w.id} posted`, new Map([[w.id, (cur) => (cur.overdueNotifiedAt === o.now ? { ...cur, overdueCommentedAt: o.now } : null)]]));
+        if (already) {
+          report.lines.push(`Issue #${item.number}: the overdue mention was already there (a run died before confirming it).`);
+          continue;
+        }
         report.mentioned++;
         report.lines.push(`Issue #${item.number}: past the first-response target; mentioned the owner and backup.`);
       } else {

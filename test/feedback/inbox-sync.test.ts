@@ -185,6 +185,49 @@ describe('inbox sync: the overdue mention', () => {
     expect(events.filter((e) => e.kind === 'overdue-notified')).toHaveLength(1);
   });
 
+  it('a run killed after its claim (kill -9): a later run takes the stale claim over and mentions once', async () => {
+    const c = conversation([message('Hello, anyone there?', { at: WED_10 })]);
+    await putConversations(await store(), [c]);
+    await sync('2027-03-10T09:30:00Z');
+    const number = [...gh.issues.keys()][0]!;
+    const loaded = await loadConfig(roots[0]!);
+    const client = githubFromEnv(ENV());
+    if (!loaded.ok || !client.ok) throw new Error('setup');
+    const dies = () => Promise.reject(new Error('killed'));
+    await expect(syncInbox({ store: await store(), gh: client, config: loaded.config, now: Date.parse('2027-03-10T12:00:00Z'), afterClaim: dies })).rejects.toThrow('killed');
+    const mentions = () => commentsOn(number).filter((x) => x.body.includes('@anna-nowak'));
+    expect(mentions()).toHaveLength(0);
+    expect((await getConversation(await store(), c.id)).overdueNotifiedAt).toBe(Date.parse('2027-03-10T12:00:00Z'));
+    // The next tick (10 minutes on) leaves the fresh claim alone: its run might still be alive.
+    await sync('2027-03-10T12:10:00Z', 1);
+    expect(mentions()).toHaveLength(0);
+    // Past STALE_CLAIM_MS: two runs at once take it over; one mentions.
+    await Promise.all([sync('2027-03-10T12:30:00Z', 0), sync('2027-03-10T12:30:30Z', 1)]);
+    expect(mentions()).toHaveLength(1);
+    expect((await getConversation(await store(), c.id)).overdueCommentedAt).toBeDefined();
+  });
+
+  it('a run killed after commenting but before confirming: the take-over finds its comment and posts none', async () => {
+    const c = conversation([message('Hello?', { at: WED_10 })]);
+    await putConversations(await store(), [c]);
+    await sync('2027-03-10T09:30:00Z');
+    await sync('2027-03-10T12:00:00Z');
+    const number = [...gh.issues.keys()][0]!;
+    const mentions = () => commentsOn(number).filter((x) => x.body.includes('@anna-nowak'));
+    expect(mentions()).toHaveLength(1);
+    // As if the run died right after its comment: the confirmation never reached the store.
+    const s = await store();
+    const path = `feedback/conversations/${encodeURIComponent(c.id)}.json`;
+    await s.update('test: lose the confirmation', async (read) => {
+      const { overdueCommentedAt: _x, ...rest } = JSON.parse((await read(path))!) as Conversation;
+      return { [path]: JSON.stringify(rest) };
+    });
+    const r = await sync('2027-03-10T12:30:00Z', 1);
+    expect(r.out).toContain('already there');
+    expect(mentions()).toHaveLength(1);
+    expect((await getConversation(await store(), c.id)).overdueCommentedAt).toBe(Date.parse('2027-03-10T12:30:00Z'));
+  });
+
   it('a failed comment gives the claim back: the next run mentions them', async () => {
     const c = conversation([message('Hello?', { at: WED_10 })]);
     await putConversations(await store(), [c]);
