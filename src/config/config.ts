@@ -4,6 +4,7 @@
  */
 import type { Network } from '../post/network.ts';
 import type { RosterEntry } from './team.ts';
+import { defaultFeedbackSettings, type FeedbackSettings } from './feedback-settings.ts';
 
 export const CONFIG_FILE = 'copydesk.config.yaml';
 
@@ -129,6 +130,8 @@ export interface Config {
   sensitiveContext: SensitiveContext;
   /** The morning re-read (`reread:`, src/reread/): one issue a day listing today's posts. */
   reread: RereadSettings;
+  /** The feedback inbox's triage: business hours, the first-response target, urgent terms, tone word lists (`feedback:`). */
+  feedback: FeedbackSettings;
 }
 
 /** `reread:` in the config: when the morning re-read issue opens. */
@@ -242,5 +245,6 @@ export function defaultConfig(): Config {
     english: { allow: [...DEFAULT_ENGLISH_ALLOW], profanitySureness: 1 },
     sensitiveContext: structuredClone(DEFAULT_SENSITIVE_CONTEXT),
     reread: { enabled: true, time: '07:30' },
+    feedback: defaultFeedbackSettings('UTC'),
   };
 }

@@ -8,11 +8,12 @@ import { isValidZone, parseInstant } from '../post/time.ts';
 import { CONFIG_FILE, defaultConfig, NETWORKS, type Config } from './config.ts';
 import { readReread } from './read-reread.ts';
 import { readTeam } from './read-team.ts';
+import { readFeedback } from './read-feedback.ts';
 import { parseCron } from '../schedule/cron.ts';
 
 export type ConfigResult = { ok: true; config: Config; problems: Diagnostic[] } | { ok: false; problems: Diagnostic[] };
 
-const TOP = ['timezone', 'lang', 'channels', 'sensitive_topics', 'watchlist', 'spacing', 'publish', 'quiet_periods', 'credentials', 'credential_notice_days', 'repository', 'roster', 'playbook', 'english', 'sensitive_context', 'reread'] as const;
+const TOP = ['timezone', 'lang', 'channels', 'sensitive_topics', 'watchlist', 'spacing', 'publish', 'quiet_periods', 'credentials', 'credential_notice_days', 'repository', 'roster', 'playbook', 'english', 'sensitive_context', 'reread', 'feedback'] as const;
 
 /** Largest configuration file read: a config is a few KB. */
 export const MAX_CONFIG_BYTES = 256 * 1024;
@@ -212,6 +213,8 @@ export function parseConfig(text: string, file = CONFIG_FILE): ConfigResult {
     const phrases = r.stringList(sc, 'phrases', ['sensitive_context'], 'config');
     if (phrases) config.sensitiveContext.phrases = phrases;
   }
+
+  readFeedback(r, v, config);
 
   const errors = r.problems.filter((p) => p.severity === 'error');
   return errors.length ? { ok: false, problems: r.problems } : { ok: true, config, problems: r.problems };

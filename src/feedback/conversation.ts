@@ -124,6 +124,15 @@ export interface Conversation {
   issue?: number;
   /** When the owner and backup were mentioned because the clock ran out (epoch ms): only once. */
   overdueNotifiedAt?: number;
+  /** When the overdue comment was posted and confirmed (epoch ms); a claim without it is retried once stale. */
+  overdueCommentedAt?: number;
+  /** When a person reopened it (`/reopen`, epoch ms): the response clock starts again from here. */
+  reopenedAt?: number;
+  /**
+   * What triage last wrote to the issue, apart from the clock line (a hash), and the issue's state:
+   * a closed conversation's issue is written again only when this changes.
+   */
+  issueSync?: { key: string; state: 'open' | 'closed' };
 }
 
 /** One line of `feedback/seen/<network>.jsonl`. */

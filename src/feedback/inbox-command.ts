@@ -1,31 +1,68 @@
 /**
- * `copydesk inbox <comment|send>`: the replies' entry points.
+ * `copydesk inbox <subcommand>`: the feedback inbox. Subcommands are a table, so the collector
+ * (`collect`) and the replies add theirs as one entry each.
  *
- * - `inbox comment`: the feedback workflow (.github/workflows/feedback.yml) runs it for every
- *   comment on an issue (`issue_comment`, created or edited), with the event in GITHUB_EVENT_PATH.
- *   `/reply` and `/approve` are handled by ./reply-comment.ts. When a reply was approved it writes
- *   `approved=true` to GITHUB_OUTPUT, and the workflow starts the publish workflow at once.
- * - `inbox send [--dry-run] [--reply ID]`: sends every approved reply once (./reply-send.ts); the
- *   publish workflow runs it on each tick, after `copydesk publish`.
+ *   copydesk inbox sync                  one GitHub issue per conversation, tone, clock, overdue mention
+ *                                        (a step of the publisher's scheduled job, after `inbox collect`)
+ *   copydesk inbox comment --from-event  a command comment on a conversation's issue
+ *                                        (.github/workflows/feedback.yml; reads GITHUB_EVENT_PATH):
+ *                                        /tone, /no-reply-needed, /reopen here; /reply and /approve
+ *                                        in ./reply-comment.ts (writes `approved=true` to
+ *                                        GITHUB_OUTPUT, and the workflow starts the publisher)
+ *   copydesk inbox send [--dry-run] [--reply ID]
+ *                                        every approved reply once (./reply-send.ts), a step of the
+ *                                        publisher's job after `copydesk publish`
  */
 import { appendFile, readFile } from 'node:fs/promises';
-import type { Command, CommandContext } from '../cli/context.ts';
-import { parseArgs, UsageError } from '../cli/context.ts';
+import { parseArgs, UsageError, type Command, type CommandContext } from '../cli/context.ts';
+import type { Config } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { githubFromEnv } from '../github/github-env.ts';
-import { resolveChannels } from '../publish/channels.ts';
-import { runIdFrom } from '../publish/publish-command.ts';
+import { createWriteAccessLookup } from '../github/write-access.ts';
+import { openCrisisStore } from '../state/open-crisis-store.ts';
+import { COMMENT_COMMANDS, replyCommandOf } from './comment-command.ts';
 import { createRedactor, secretValues } from '../publish/redact.ts';
 import { createSecretSink } from '../publish/secret-sink.ts';
+import { resolveChannels } from '../publish/channels.ts';
+import { runIdFrom } from '../publish/publish-command.ts';
 import { openStateStore } from '../state/open-store.ts';
-import { commandWord, COMMENT_COMMANDS } from './comment-command.ts';
+import { loadPosts } from '../post/load-posts.ts';
 import type { CommentEvent } from './reply-comment.ts';
+import { handleReplyComment } from './reply-comment.ts';
 import { replyGitHub, verifyCommentSource } from './reply-github.ts';
 import { sendReplies, type ReplyOutcome } from './reply-send.ts';
 import { preparePostReplies } from './reply-post.ts';
-import { loadPosts } from '../post/load-posts.ts';
+import type { Conversation } from './conversation.ts';
+import { handleCommentEvent, readCommentEvent } from './comment-event.ts';
+import { readConversations } from './conversation-store.ts';
+import { commentOnIssue, repositoryIsPrivate, writeFeedbackIssue, type FeedbackGitHub } from './feedback-github.ts';
+import { isPrivate, notificationsUrl, renderFeedbackIssue } from './feedback-issue.ts';
+import { clockStart } from './inbox-listing.ts';
+import { syncInbox } from './inbox-sync.ts';
+import { readClock } from './response-clock.ts';
+import { conversationTone } from './tone.ts';
 
-const HELP = `Usage: copydesk inbox <comment|send> [options]
+const SYNC_HELP = `Usage: copydesk inbox sync
+
+Shows every conversation of the feedback inbox (feedback/conversations/ on the state store, written
+by \`copydesk inbox collect\`) as one GitHub issue labelled \`feedback\`, created once and updated in
+place: tone (urgent and negative first), the customer's words (private messages: only that one
+arrived, unless feedback.private_repository is true and the repository is private), a link to
+the original, visibility, the response clock in business hours, the status. Closes the issue when
+the conversation is answered or needs no reply. When the first-response target runs out, one
+comment mentions the roster's owner and backup. Needs GITHUB_TOKEN (issues: write) and
+GITHUB_REPOSITORY; with no conversations it calls nothing. COPYDESK_SITE_URL links the inbox page.
+`;
+
+const COMMENT_HELP = `Usage: copydesk inbox comment --from-event
+
+Runs a command written as a comment on a conversation's issue (the issue_comment event at
+GITHUB_EVENT_PATH; .github/workflows/feedback.yml). Only people with write access count; anyone
+else's comment changes nothing and gets no answer. Commands:
+${Object.values(COMMENT_COMMANDS).map((c) => `  ${c.usage.padEnd(52)} ${c.summary}`).join('\n')}
+`;
+
+const SEND_HELP = `Usage: copydesk inbox send [--dry-run] [--reply ID]  (and the /reply, /approve comments)
 
 Replies to customers, checked and approved like posts, sent exactly once.
 
@@ -47,19 +84,152 @@ A freeze stops replies: an approved reply it holds is recorded missed and is not
 thaw unless a team member approves it again.
 `;
 
-export const inboxCommand: Command = async (args, ctx) => {
-  const [sub, ...rest] = args;
-  if (!sub || sub === '--help' || sub === 'help') return ctx.out(HELP), sub ? 0 : 2;
-  if (sub === 'comment') return commentCmd(rest, ctx);
-  if (sub === 'send') return sendCmd(rest, ctx);
-  throw new UsageError(`unknown inbox command "${sub}" (comment, send)`);
+const HELP = `Usage: copydesk inbox <subcommand>
+
+  sync                   one GitHub issue per conversation: tone, clock, overdue mention
+  comment --from-event   a team member's command comment on a conversation's issue
+                         (/tone, /no-reply-needed, /reopen, /reply, /approve)
+  send [--dry-run] [--reply ID]
+                         send every approved reply once (the publish workflow, each tick)
+
+Run \`copydesk inbox <subcommand> --help\` for details.
+`;
+
+async function configOrFail(ctx: CommandContext, what: string): Promise<Config | null> {
+  const loaded = await loadConfig(ctx.root);
+  if (loaded.ok) return loaded.config;
+  for (const p of loaded.problems) ctx.err(`${p.file}:${p.line}: ${p.message}${p.fix ? ` ${p.fix}` : ''}\n`);
+  ctx.err(`copydesk inbox ${what}: fix copydesk.config.yaml first; nothing was done.\n`);
+  return null;
+}
+
+function inboxUrl(ctx: CommandContext): string | undefined {
+  const base = ctx.env.COPYDESK_SITE_URL?.trim();
+  return base && /^https?:\/\//.test(base) ? `${base.replace(/\/+$/, '')}/inbox/` : undefined;
+}
+
+const sync: Command = async (args, ctx) => {
+  const { flags, positionals } = parseArgs(args, { booleans: ['help'] });
+  if (flags.help) return ctx.out(SYNC_HELP), 0;
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const config = await configOrFail(ctx, 'sync');
+  if (!config) return 1;
+  const store = await openCrisisStore(ctx);
+  await store.refresh();
+  const { conversations } = await readConversations(store);
+  if (!conversations.length) {
+    ctx.out('Inbox: no conversations; nothing to do.\n');
+    return 0;
+  }
+  const gh = githubFromEnv(ctx.env);
+  if (!gh.ok) {
+    ctx.err(`copydesk inbox sync: ${gh.error}\n`);
+    return 2;
+  }
+  const url = inboxUrl(ctx);
+  const report = await syncInbox({ store, gh, config, now: ctx.now.getTime(), ...(url ? { inboxUrl: url } : {}) });
+  for (const l of report.lines) ctx.out(`${l}\n`);
+  for (const e of report.errors) ctx.err(`copydesk inbox sync: ${e}\n`);
+  ctx.out(`Inbox: ${conversations.length} conversation(s); ${report.created} issue(s) opened, ${report.updated} updated, ${report.mentioned} overdue mention(s).\n`);
+  return report.errors.length ? 1 : 0;
 };
 
-async function commentCmd(args: string[], ctx: CommandContext): Promise<number> {
-  const { flags } = parseArgs(args, { booleans: ['help'] });
-  if (flags.help) return ctx.out(HELP), 0;
+/** Writes the issue as the conversation now reads (after a command), so nobody waits for the next tick. */
+async function rewriteIssue(gh: FeedbackGitHub, config: Config, ctx: CommandContext, c: Conversation): Promise<void> {
+  if (c.issue === undefined) return;
+  const fb = config.feedback;
+  let showPrivateWords = false;
+  if (fb.privateRepository && isPrivate(c.visibility)) {
+    const r = await repositoryIsPrivate(gh);
+    showPrivateWords = r.ok && r.private;
+  }
+  const tone = conversationTone(c, fb, config.lang);
+  const clock = c.status === 'open' ? readClock(fb.businessHours, fb.firstResponseMinutes, clockStart(c), ctx.now.getTime()) : undefined;
+  const url = inboxUrl(ctx);
+  const view = renderFeedbackIssue({ ...c, tone }, { tone, ...(clock ? { clock } : {}), zone: fb.businessHours.zone, targetMinutes: fb.firstResponseMinutes, showPrivateWords, ...(url ? { inboxUrl: url } : {}), ...notificationsLink(c.network, config) });
+  const w = await writeFeedbackIssue(gh, c.issue, c.id, view);
+  if (!w.ok) ctx.err(`copydesk inbox comment: ${w.text} (the change is recorded; the next sync writes the issue)\n`);
+}
+
+const comment: Command = async (args, ctx) => {
+  const { flags, positionals } = parseArgs(args, { booleans: ['help', 'from-event'] });
+  if (flags.help) return ctx.out(COMMENT_HELP), 0;
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (!flags['from-event']) throw new UsageError('--from-event is required (the issue_comment event at GITHUB_EVENT_PATH)');
   const path = ctx.env.GITHUB_EVENT_PATH;
-  if (!path) throw new UsageError('inbox comment reads the issue_comment event from GITHUB_EVENT_PATH (run it from the feedback workflow)');
+  if (!path) throw new UsageError('--from-event needs GITHUB_EVENT_PATH (set by GitHub Actions on an issue_comment event)');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    ctx.err(`copydesk inbox comment: cannot read the event payload at ${path}: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const replyWord = replyPayload(payload);
+  if (replyWord) return replyComment(replyWord, ctx);
+  const event = readCommentEvent(payload);
+  if (typeof event === 'string') {
+    ctx.err(`copydesk inbox comment: ${event}\n`);
+    return 2;
+  }
+  const config = await configOrFail(ctx, 'comment');
+  if (!config) return 1;
+  const gh = githubFromEnv(ctx.env);
+  if (!gh.ok) {
+    ctx.err(`copydesk inbox comment: ${gh.error}\n`);
+    return 2;
+  }
+  const store = await openCrisisStore(ctx);
+  const outcome = await handleCommentEvent(event, { store, canWrite: createWriteAccessLookup(gh.octokit, gh.owner, gh.repo), now: ctx.now.getTime() });
+  switch (outcome.kind) {
+    case 'ignored':
+    case 'stranger':
+      // Nothing on GitHub: a stranger learns nothing, and the log says only that it was ignored.
+      ctx.out(`Nothing to do: ${outcome.why}.\n`);
+      return 0;
+    case 'lookup-failed':
+      ctx.err(`copydesk inbox comment: ${outcome.error}; nothing was changed. Write the command again later.\n`);
+      return 1;
+    case 'handoff':
+      ctx.out(`/${outcome.command.name} is carried out by another copydesk step; nothing done here.\n`);
+      return 0;
+    case 'done': {
+      if (outcome.conversation) await rewriteIssue(gh, config, ctx, outcome.conversation);
+      const posted = await commentOnIssue(gh, event.issue, outcome.reply);
+      if (!posted.ok) ctx.err(`copydesk inbox comment: ${posted.text}\n`);
+      ctx.out(`${outcome.reply}\n`);
+      return 0;
+    }
+  }
+};
+
+/** Subcommands of `copydesk inbox`; add one entry per subcommand. */
+export const INBOX_SUBCOMMANDS: Record<string, Command> = { sync, comment, send: (args, ctx) => sendCmd(args, ctx) };
+
+export const inboxCommand: Command = async (args, ctx) => {
+  const [sub, ...rest] = args;
+  if (!sub || sub === '--help' || sub === '-h') return ctx.out(HELP), sub ? 0 : 2;
+  const run = Object.hasOwn(INBOX_SUBCOMMANDS, sub) ? INBOX_SUBCOMMANDS[sub] : undefined;
+  if (!run) throw new UsageError(`unknown subcommand "${sub}" (subcommands: ${Object.keys(INBOX_SUBCOMMANDS).join(', ')})`);
+  return run(rest, ctx);
+};
+
+/** The notifications link for a private message's issue, when the network's home is known. */
+function notificationsLink(network: string, config: Config): { notificationsUrl?: string } {
+  const url = notificationsUrl(network, config.channels.mastodon.instance);
+  return url ? { notificationsUrl: url } : {};
+}
+
+/** The reply command a comment event is about (`/reply`, `/approve`, or an edit/deletion of a draft), if any. */
+function replyPayload(payload: unknown): '/reply' | '/approve' | undefined {
+  const p = payload as { action?: string; issue?: { pull_request?: unknown }; comment?: { body?: unknown } } | null;
+  if (!p || typeof p.comment?.body !== 'string' || p.issue?.pull_request) return undefined;
+  return replyCommandOf(p.comment.body, String(p.action ?? ''));
+}
+
+/** `/reply` and `/approve` (./reply-comment.ts): drafts checked like posts, approvals of an exact hash. */
+async function replyComment(word: '/reply' | '/approve', ctx: CommandContext): Promise<number> {
+  const path = ctx.env.GITHUB_EVENT_PATH!;
   let payload: { action?: string; issue?: { number?: number; pull_request?: unknown }; comment?: { id?: number; body?: string; user?: { login?: string; type?: string } }; sender?: { login?: string; type?: string } };
   try {
     payload = JSON.parse(await readFile(path, 'utf8'));
@@ -73,9 +243,6 @@ async function commentCmd(args: string[], ctx: CommandContext): Promise<number> 
     return 0;
   }
   if (payload.issue.pull_request) return ctx.out('a pull request comment; nothing to do\n'), 0;
-  // An edit or deletion of a former /reply goes to the reply handler too (it withdraws the draft).
-  const word = commandWord(c.body) ?? (payload.action === 'edited' || payload.action === 'deleted' ? '/reply' : undefined);
-  if (!word) return ctx.out('not an inbox command; nothing to do\n'), 0;
   const gh = githubFromEnv(ctx.env);
   if (!gh.ok) {
     ctx.err(`copydesk inbox comment: ${gh.error}\n`);
@@ -93,8 +260,8 @@ async function commentCmd(args: string[], ctx: CommandContext): Promise<number> 
     ...(payload.sender?.login ? { sender: { login: payload.sender.login, ...(payload.sender.type ? { type: payload.sender.type } : {}) } } : {}),
   };
   const store = await openStateStore(ctx, { config: loaded.config, redact });
-  const handler = await COMMENT_COMMANDS[word]!();
-  const result = await handler({ event, store, config: loaded.config, now: ctx.now, github: replyGitHub(gh.octokit, gh.owner, gh.repo, redact), log: (l) => ctx.out(`${redact(l)}\n`) });
+  void word;
+  const result = await handleReplyComment({ event, store, config: loaded.config, now: ctx.now, github: replyGitHub(gh.octokit, gh.owner, gh.repo, redact), log: (l) => ctx.out(`${redact(l)}\n`) });
   ctx.out(`${redact(`${result.status}${'reason' in result ? `: ${result.reason}` : ''}${'hash' in result ? ` (${result.replyId} ${result.hash})` : ''}`)}\n`);
   if (result.status === 'approved' && ctx.env.GITHUB_OUTPUT) await appendFile(ctx.env.GITHUB_OUTPUT, 'approved=true\n');
   return 0;
@@ -107,7 +274,7 @@ function describe(o: ReplyOutcome): string {
 
 async function sendCmd(args: string[], ctx: CommandContext): Promise<number> {
   const { flags } = parseArgs(args, { strings: ['reply'], booleans: ['dry-run', 'help'] });
-  if (flags.help) return ctx.out(HELP), 0;
+  if (flags.help) return ctx.out(SEND_HELP), 0;
   const dryRun = flags['dry-run'] === true;
   const loaded = await loadConfig(ctx.root);
   if (!loaded.ok) {

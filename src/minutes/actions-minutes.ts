@@ -9,6 +9,9 @@
  * - `pull_request` / `push`: one run per post pull request / per merge, when the workflow's `paths`
  *   and `paths-ignore` let a change to `posts/` through (a post is one pull request and one merge);
  * - `workflow_run`: one run per run of the workflows it follows;
+ * - `issue_comment`: one run per command comment (a comment starting with `/` on a `feedback`
+ *   issue): the job's `if:` skips every other comment before a runner starts, and a skipped job
+ *   bills nothing;
  * - dispatched by another workflow's `gh workflow run <file>`: one run per run of that workflow that
  *   records something (for the publisher: one per post sent; for the feedback inbox: one per reply
  *   approved);
@@ -32,8 +35,8 @@ export interface WorkflowBilling {
   onPostPullRequest: boolean;
   /** Runs for a push of a post to the default branch (the merge). */
   onPostPush: boolean;
-  /** Runs for an inbox command written as an issue comment (`issue_comment`). */
-  onInboxComment: boolean;
+  /** Runs for a command comment on a conversation's issue (`issue_comment`, gated by the job's `if:`). */
+  onCommandComment: boolean;
   /** Names of the workflows whose completion starts it (`workflow_run`). */
   after: string[];
   /** Files this workflow starts with `gh workflow run` after a run that recorded something. */
@@ -55,10 +58,10 @@ export interface Workload {
    * `{ 'retract.yml': 2 }`. Each also starts what it dispatches (`gh workflow run`). Default none.
    */
   handRuns?: Readonly<Record<string, number>>;
-  /** Inbox commands written as issue comments (`/reply` and `/approve`: two per reply). Default 0. */
-  inboxComments?: number;
   /** Replies approved (each starts the publisher at once). Default 0. */
   inboxApprovals?: number;
+  /** Command comments on feedback issues (`/tone`, `/no-reply-needed`, `/reply`, approvals), each one run of an `issue_comment` workflow. */
+  commandComments?: number;
 }
 
 /** Hand-started runs in a normal month: crisis tools are rare, but a retraction rebuilds the site, so it is counted. */
@@ -115,8 +118,8 @@ export function workflowBilling(file: string, wf: unknown, opts: { pages: boolea
     name: w.name ?? file,
     crons,
     onPostPullRequest: 'pull_request' in on && letsPostThrough(on.pull_request),
+    onCommandComment: 'issue_comment' in on,
     onPostPush: 'push' in on && letsPostThrough(on.push) && (!pushTrigger?.branches || pushTrigger.branches.includes('main')),
-    onInboxComment: 'issue_comment' in on,
     after: 'workflow_run' in on ? ((on.workflow_run as { workflows?: string[] })?.workflows ?? []).map(String) : [],
     dispatches: [...dispatches],
     jobs,
@@ -139,7 +142,7 @@ export function monthBill(workflows: readonly WorkflowBilling[], work: Workload,
     if (w.onPostPush) add(w.file, work.postPullRequests, `${work.postPullRequests} merges`);
     const hand = work.handRuns?.[w.file] ?? 0;
     if (hand) add(w.file, hand, `${hand} started by hand`);
-    if (w.onInboxComment) add(w.file, work.inboxComments ?? 0, `${work.inboxComments ?? 0} inbox commands (/reply, /approve)`);
+    if (w.onCommandComment && work.commandComments) add(w.file, work.commandComments, `${work.commandComments} command comments`);
   }
   // Followers of workflows counted above (`workflow_run` on check → preview-comment).
   for (const w of workflows) {
@@ -154,7 +157,7 @@ export function monthBill(workflows: readonly WorkflowBilling[], work: Workload,
       // Only the publisher dispatches on a schedule; a hand-started workflow (retract) dispatches once per run.
       const n = w.crons.length ? work.recordingPublishRuns : (work.handRuns?.[w.file] ?? 0);
       if (n) add(target, n, `${n} ${w.name} runs${w.crons.length ? ' that recorded something' : ''}`);
-      const approvals = w.onInboxComment ? (work.inboxApprovals ?? 0) : 0;
+      const approvals = w.onCommandComment ? (work.inboxApprovals ?? 0) : 0;
       if (approvals) add(target, approvals, `${approvals} replies approved (${w.name} starts it at once)`);
     }
   }

@@ -21,14 +21,17 @@ import { monthBill, NORMAL_HAND_RUNS, workflowBilling, type MonthBill, type Work
 export const JOB_MINUTES: Readonly<Record<string, number>> = { 'ci.yml': 9, 'site.yml': 2 };
 export const GOALS = { idle: 1500, normal: 1800, free: 2000 } as const;
 
-const HELP = `Usage: copydesk minutes [--month YYYY-MM] [--posts-per-day 2] [--replies-per-day 1] [--pages] [--job-minutes file.yml=N]
+const HELP = `Usage: copydesk minutes [--month YYYY-MM] [--posts-per-day 2] [--commands-per-day 4] [--replies-per-day 1] [--pages] [--job-minutes file.yml=N]
 
 GitHub Actions minutes a month for this repository's workflows on a PRIVATE repository, where each
 job is billed rounded up to a whole minute (GitHub Free includes 2,000 a month; public repositories
 are free). Shows an idle month, a normal month (--posts-per-day posts, each a pull request, a merge,
 a send and a site build) and the posts scheduled in --month (default: this month).
-  --replies-per-day N   replies to customers in the normal month (default 1: a /reply and an /approve
-                        comment each, and the publisher started at once after the approval)
+  --commands-per-day N  command comments on feedback issues in a normal month (default 4: two
+                        conversations a day, each with a command and an approval); other comments
+                        start no runner
+  --replies-per-day N   of which replies approved a day (default 1): each approval starts the
+                        publisher at once
   --pages               count the GitHub Pages deploy job (vars.COPYDESK_PAGES = true)
   --job-minutes f.yml=N billed minutes per job of a workflow (defaults: ci.yml=9, site.yml=2, others 1)
 `;
@@ -48,6 +51,8 @@ export const minutesCommand: Command = async (args, ctx) => {
   const repliesPerDay = flags['replies-per-day'] === undefined ? 1 : Number(flags['replies-per-day']);
   if (!Number.isFinite(repliesPerDay) || repliesPerDay < 0) throw new UsageError(`--replies-per-day must be a number ≥ 0, not "${String(flags['replies-per-day'])}"`);
   const replies = Math.round(repliesPerDay * days);
+  const commandsPerDay = flags['commands-per-day'] === undefined ? 4 : Number(flags['commands-per-day']);
+  if (!Number.isFinite(commandsPerDay) || commandsPerDay < 0) throw new UsageError(`--commands-per-day must be a number ≥ 0, not "${String(flags['commands-per-day'])}"`);
   const jobMinutes: Record<string, number> = { ...JOB_MINUTES };
   for (const j of repeated) {
     const jm = /^([\w.-]+\.ya?ml)=(\d+)$/.exec(j);
@@ -76,18 +81,19 @@ export const minutesCommand: Command = async (args, ctx) => {
   const loaded = await loadConfig(ctx.root);
   const scheduled = loaded.ok ? (await loadPosts(ctx.root, loaded.config)).posts.filter((p) => !p.draft && p.publishAt !== undefined && p.publishAt >= from && p.publishAt < until).length : 0;
   const normal = Math.round(perDay * days);
+  const commands = Math.round(commandsPerDay * days);
   const hand = Object.entries(NORMAL_HAND_RUNS).map(([f, n]) => `${n} ${f} run${n === 1 ? '' : 's'}`).join(', ');
-  const cases: [string, number, number | undefined, Readonly<Record<string, number>>][] = [
-    ['idle: nothing to publish', 0, GOALS.idle, {}],
-    [`normal: ${perDay} posts a day (${normal} this month), ${repliesPerDay} reply a day to customers, ${hand} by hand`, normal, GOALS.normal, NORMAL_HAND_RUNS],
-    [`this repository's posts scheduled in ${month}: ${scheduled}`, scheduled, undefined, {}],
+  const cases: [string, number, number | undefined, Readonly<Record<string, number>>, number][] = [
+    ['idle: nothing to publish', 0, GOALS.idle, {}, 0],
+    [`normal: ${perDay} posts a day (${normal} this month), ${commandsPerDay} inbox commands and ${repliesPerDay} approved reply a day, ${hand} by hand`, normal, GOALS.normal, NORMAL_HAND_RUNS, commands],
+    [`this repository's posts scheduled in ${month}: ${scheduled}, ${commandsPerDay} inbox commands a day`, scheduled, undefined, {}, commands],
   ];
   ctx.out(`GitHub Actions minutes for ${month} (${days} days) on a private repository, each job rounded up to a whole minute.\n`);
   const bills: MonthBill[] = [];
-  for (const [label, posts, goal, handRuns] of cases) {
-    // Replies only in the normal month: the idle month has none, the scheduled one counts posts.
-    const inbox = goal === GOALS.normal ? { inboxComments: 2 * replies, inboxApprovals: replies } : {};
-    const bill = monthBill(workflows, { postPullRequests: posts, recordingPublishRuns: posts, handRuns, ...inbox }, from, until, jobMinutes);
+  for (const [label, posts, goal, handRuns, commandComments] of cases) {
+    // Approved replies (each starts the publisher at once) only in the normal month.
+    const inbox = goal === GOALS.normal ? { inboxApprovals: replies } : {};
+    const bill = monthBill(workflows, { postPullRequests: posts, recordingPublishRuns: posts, handRuns, commandComments, ...inbox }, from, until, jobMinutes);
     bills.push(bill);
     ctx.out(`\n${label}\n`);
     for (const b of bill.workflows.filter((x) => x.runs)) ctx.out(`  ${b.file.padEnd(20)} ${String(b.runs).padStart(5)} runs × ${b.minutesPerRun} min = ${String(b.minutes).padStart(5)}   (${b.why})\n`);
@@ -106,6 +112,6 @@ function parseMinutesArgs(args: string[]) {
     else if (args[i]!.startsWith('--job-minutes=')) jobs.push(args[i]!.slice('--job-minutes='.length));
     else rest.push(args[i]!);
   }
-  const { flags, positionals } = parseArgs(rest, { strings: ['month', 'posts-per-day', 'replies-per-day'], booleans: ['pages', 'help'] });
+  const { flags, positionals } = parseArgs(rest, { strings: ['month', 'posts-per-day', 'replies-per-day', 'commands-per-day'], booleans: ['pages', 'help'] });
   return { flags, positionals, repeated: jobs };
 }

@@ -23,6 +23,7 @@ export type SidebarItem =
 /** The pages the site adds to the playbook, linked from every locale's sidebar. */
 export const PUBLISHING_LINKS = [
   { label: 'Publishing status', translations: { pl: 'Stan publikacji' }, link: '/status/' },
+  { label: 'Inbox', translations: { pl: 'Skrzynka odbiorcza' }, link: '/inbox/' },
   { label: 'Calendar', translations: { pl: 'Kalendarz' }, link: '/calendar/' },
   { label: 'Credentials', translations: { pl: 'Dostępy do kont' }, link: '/credentials/' },
 ] as const;

@@ -198,6 +198,8 @@ export class GitHubFake {
    * `GET codeowners/errors`; null (the default) resolves every owner.
    */
   codeownersKnown: Set<string> | null = null;
+  /** `private` of GET /repos/{o}/{r} (default false: a public repository). */
+  repoPrivate = false;
 
   private seq = 0;
   private nextNumber = 1;
@@ -897,7 +899,7 @@ export class GitHubFake {
       name: this.repo,
       full_name: `${this.owner}/${this.repo}`,
       owner: { login: this.owner, type: 'Organization' },
-      private: false,
+      private: this.repoPrivate,
       default_branch: this.defaultBranch,
       html_url: `https://github.com/${this.owner}/${this.repo}`,
     };

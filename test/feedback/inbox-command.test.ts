@@ -43,7 +43,7 @@ async function deliver(who: FakeUser, body: string): Promise<{ code: number; out
   await writeFile(eventPath, JSON.stringify(payload));
   await writeFile(outputPath, '');
   const run = context(root, NOW, { GITHUB_TOKEN: GH_TOKEN, GITHUB_REPOSITORY: 'acme/social', GITHUB_API_URL: gh.baseUrl, GITHUB_EVENT_PATH: eventPath, GITHUB_OUTPUT: outputPath });
-  const code = await inboxCommand(['comment'], run.ctx);
+  const code = await inboxCommand(['comment', '--from-event'], run.ctx);
   return { code, out: run.out() + run.err(), output: await readFile(outputPath, 'utf8') };
 }
 
@@ -92,12 +92,12 @@ test('the feedback workflow: least privilege, no secrets, untrusted text only th
   const wf = await workflow('feedback.yml');
   expect(wf.on).toEqual({ issue_comment: { types: ['created', 'edited', 'deleted'] } });
   expect(wf.permissions).toEqual({});
-  expect(wf.jobs.reply.permissions).toEqual({ actions: 'write', contents: 'write', issues: 'write' });
+  expect(wf.jobs.command.permissions).toEqual({ actions: 'write', contents: 'write', issues: 'write' });
   expect(text).not.toMatch(/\$\{\{\s*secrets\./);
   expect(text).not.toMatch(/\$\{\{\s*github\.event\.comment\.body\s*\}\}/); // only in `if:`, never in a script
-  for (const s of wf.jobs.reply.steps) if (s.run) expect(s.run).not.toMatch(/github\.event/);
-  expect(wf.jobs.reply.if).toMatch(/pull_request == null/);
-  expect(wf.jobs.reply.steps.at(-1).run).toMatch(/gh workflow run publish\.yml/);
+  for (const s of wf.jobs.command.steps) if (s.run) expect(s.run).not.toMatch(/github\.event/);
+  expect(wf.jobs.command.if).toMatch(/pull_request == null/);
+  expect(wf.jobs.command.steps.at(-1).run).toMatch(/gh workflow run publish\.yml/);
   const publish = await workflow('publish.yml');
   const step = publish.jobs.publish.steps.find((s: { name?: string }) => s.name === 'Send approved replies');
   expect(step.run).toMatch(/inbox send/);
@@ -110,7 +110,7 @@ test('the bill: one run per inbox command, one publisher run per approval, nothi
   const until = Date.UTC(2027, 4, 1);
   const idle = monthBill([feedback], { postPullRequests: 0, recordingPublishRuns: 0 }, from, until, {});
   expect(idle.total).toBe(0);
-  const busy = monthBill([feedback], { postPullRequests: 0, recordingPublishRuns: 0, inboxComments: 60, inboxApprovals: 30 }, from, until, {});
+  const busy = monthBill([feedback], { postPullRequests: 0, recordingPublishRuns: 0, commandComments: 60, inboxApprovals: 30 }, from, until, {});
   expect(busy.workflows.find((w) => w.file === 'feedback.yml')!.runs).toBe(60);
   expect(busy.workflows).toHaveLength(1); // publish.yml is billed from its own file; here only the dispatch count matters
 });

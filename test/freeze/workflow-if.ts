@@ -3,7 +3,7 @@
  * tests route each event through the real workflow file (job `if:`, then the step whose `if:` holds)
  * instead of a copy of its logic. Supports what the docs define for these: property paths with
  * `*` filters, string literals, `==` / `!=` (case-insensitive for strings), `!`, `&&`, `||`,
- * parentheses and `contains(array|string, item)`.
+ * parentheses, `contains(array|string, item)` and `startsWith(string, prefix)`.
  * https://docs.github.com/actions/reference/workflows-and-actions/expressions
  * Anything else throws, so the workflow cannot quietly use syntax the tests do not understand.
  */
@@ -63,6 +63,15 @@ export function evaluateExpression(expr: string, context: Record<string, unknown
       const needle = or();
       expect(')');
       return Array.isArray(hay) ? hay.some((h) => eq(h, needle)) : typeof hay === 'string' && typeof needle === 'string' && hay.toLowerCase().includes(needle.toLowerCase());
+    }
+    // startsWith(string, prefix): case-insensitive, like every string comparison in expressions.
+    if (t === 'startsWith' && peek() === '(') {
+      next();
+      const hay = or();
+      expect(',');
+      const prefix = or();
+      expect(')');
+      return typeof hay === 'string' && typeof prefix === 'string' && hay.toLowerCase().startsWith(prefix.toLowerCase());
     }
     if (/^[A-Za-z_]/.test(t)) return path(t);
     throw new Error(`expression "${src}": unsupported token ${t}`);

@@ -27,6 +27,11 @@ export const QUEUED_PART1 = 'Rhubarb tart is back on Friday https://example.com/
 export const FREEZE: Freeze = { id: 'f-20270310T0930Z', reason: 'Flooding in the old town: pause all posts', by: 'anna', since: '2027-03-10T09:30:00Z', terms: [], tags: [], source: 'cli' };
 /** As a runner writes it: a code and a path of the publish machine, neither of which a person should see raw. */
 export const FAILURE = { error: 'HTTP 401: the access token is invalid (read from /home/runner/work/social/social/.copydesk/credentials.json)', action: 'Rotate MASTODON_TOKEN (see the credentials register), then re-run the publisher.' };
+/** Words of a private (direct) message in the inbox: they must never appear in the built site. */
+export const INBOX_PRIVATE_WORDS = 'my-private-words-7d1e';
+/** A public complaint in the inbox, shown on the inbox page. */
+export const INBOX_PUBLIC_TEXT = 'The croissants were stale and the staff was rude';
+
 /** A value planted in the build's environment: it must never appear in the built site. */
 export const PLANTED_SECRET = 'do-not-leak-5f7c2b19e8';
 
@@ -206,9 +211,34 @@ export async function makeFixture(frozen: boolean): Promise<Fixture> {
   const success = JSON.stringify({ at: '2027-03-10T09:45:00.000Z', runId: '123456', counts: { sent: 0, alreadySent: 2, missed: 0, expired: 0, held: 0, failed: 0 } });
   const log: FreezeLogEvent[] = [{ at: FREEZE.since, action: 'freeze', freeze: FREEZE }];
   await store.update('fixture state', async () => ({
+    ...inboxFixture(),
     'runs/last-success.json': success,
     'runs/last-run.json': success,
     ...(frozen ? { [FREEZE_FILE]: JSON.stringify({ active: [FREEZE] }), [FREEZE_LOG]: log.map((e) => JSON.stringify(e)).join('\n') + '\n' } : {}),
   }));
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/**
+ * Conversations as the collector writes them (src/feedback/conversation.ts), at NOW (Wednesday
+ * 11:00 in Warsaw, 9–17 Mon–Fri, 2 h target): a public complaint with 1 h 30 min left, a private
+ * urgent message past its target, and two answered this week (45 min and 1 h 15 min: median 1 h).
+ */
+function inboxFixture(): Record<string, string> {
+  const at = (iso: string) => Date.parse(iso);
+  const msg = (n: number, text: string, when: string, visibility: 'public' | 'direct', handle: string) => ({
+    notificationId: `n${n}`, ref: { id: `11000000000000010${n}`, url: `https://mastodon.example/@${handle}/11000000000000010${n}` },
+    author: { handle: `${handle}@mastodon.example`, accountId: `a${n}` }, text, createdAt: at(when), seenAt: at(when), reason: 'mention', visibility,
+  });
+  const conv = (n: number, text: string, when: string, extra: Record<string, unknown> = {}, visibility: 'public' | 'direct' = 'public', handle = 'maria') => {
+    const m = msg(n, text, when, visibility, handle);
+    return { id: `mastodon:${m.ref.id}`, network: 'mastodon', root: m.ref, messages: [m], visibility, openedAt: m.seenAt, tone: { level: 'neutral', because: [] }, status: 'open', ...extra };
+  };
+  const list = [
+    conv(1, INBOX_PUBLIC_TEXT, '2027-03-10T09:30:00Z', { issue: 41 }),
+    conv(2, `I got sick after your cake, ${INBOX_PRIVATE_WORDS}`, '2027-03-10T07:00:00Z', { issue: 42 }, 'direct', 'quiet-customer'),
+    conv(3, 'Lovely tart, thank you!', '2027-03-09T08:00:00Z', { status: 'answered', answered: { at: at('2027-03-09T08:45:00Z'), by: 'network' }, issue: 40 }),
+    conv(4, 'Do you open on Sunday?', '2027-03-08T08:00:00Z', { status: 'answered', answered: { at: at('2027-03-08T09:15:00Z'), by: 'network' }, issue: 39 }),
+  ];
+  return Object.fromEntries(list.map((c) => [`feedback/conversations/${encodeURIComponent(c.id)}.json`, JSON.stringify(c)]));
 }

@@ -15,7 +15,7 @@ import { pageWeight } from '../helpers/script-weight.ts';
 import { parsePost } from '../../src/post/parse-post.ts';
 import { runCheck } from '../../src/check/run-check.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { ALT, BUSY_COUNT, BUSY_DAY, FAILURE, FREEZE, makeFixture, NOW, PLANTED_SECRET, PROJECT, QUEUED_PART1, REPOSITORY, SEARCH_PAGE_TITLE, SEARCH_WORD, SENT_URLS, type Fixture } from './fixture.ts';
+import { ALT, BUSY_COUNT, BUSY_DAY, FAILURE, FREEZE, INBOX_PRIVATE_WORDS, INBOX_PUBLIC_TEXT, makeFixture, NOW, PLANTED_SECRET, PROJECT, QUEUED_PART1, REPOSITORY, SEARCH_PAGE_TITLE, SEARCH_WORD, SENT_URLS, type Fixture } from './fixture.ts';
 
 const SHOTS = join(PROJECT, 'test-results', 'site');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -183,6 +183,36 @@ describe('playbook site, thawed build', () => {
     expect(await page.locator('[data-network="bluesky"] .cd-sent-link a').getAttribute('href')).toBe('https://bsky.app/profile/did:plc:bakery/post/3lhours');
     expect(await page.locator('[data-network="mastodon"] .cd-failure-todo').textContent()).toContain(FAILURE.action);
     await done(page);
+  });
+
+  it('the inbox page: urgent and negative first with the time left, answered ones, the median this week; private words never shown', async () => {
+    const page = await open(sites.thawed, '/inbox/');
+    const cards = page.locator('[data-copydesk-inbox-open] + ul > li');
+    expect(await cards.count()).toBe(2);
+    expect(await cards.nth(0).getAttribute('data-copydesk-tone')).toBe('urgent');
+    expect(await cards.nth(0).getAttribute('data-copydesk-overdue')).toBe('yes');
+    expect(await cards.nth(0).textContent()).toContain('A private message');
+    expect(await cards.nth(1).getAttribute('data-copydesk-tone')).toBe('negative');
+    expect(await cards.nth(1).textContent()).toContain(INBOX_PUBLIC_TEXT);
+    expect(await cards.nth(1).textContent()).toContain('1 h 30 min left');
+    await expect.poll(() => cards.nth(1).getByRole('link', { name: 'Issue #41' }).getAttribute('href')).toBe(`https://github.com/${REPOSITORY.config}/issues/41`);
+    expect(await page.locator('[data-copydesk-inbox-median]').getAttribute('data-copydesk-inbox-median')).toBe('60');
+    expect(await page.locator('[data-copydesk-inbox-closed] > li').count()).toBe(2);
+    expect(await page.content()).not.toContain(INBOX_PRIVATE_WORDS);
+    expect(await page.content()).not.toContain('quiet-customer');
+    // The status page counts them and links here; the sidebar has the page.
+    const status = await open(sites.thawed, '/status/');
+    expect(await status.locator('[data-copydesk-inbox-overdue]').getAttribute('data-copydesk-inbox-overdue')).toBe('1');
+    expect(await status.locator('[data-copydesk-inbox-open]').textContent()).toContain('2 conversations waiting for an answer, 1 past the first-response target');
+    await status.locator('#starlight__sidebar').getByRole('link', { name: 'Inbox' }).click();
+    await expect.poll(() => status.locator('h1').textContent(), { timeout: 15_000 }).toBe('Inbox');
+    await done(status);
+  });
+
+  it('no built file holds the words of a private message', async () => {
+    const files = (await readdir(sites.thawed!.outDir, { recursive: true, withFileTypes: true })).filter((f) => f.isFile() && /\.(html|json|js|txt|xml)$/.test(f.name));
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) expect(await readFile(join(f.parentPath, f.name), 'utf8'), f.name).not.toContain(INBOX_PRIVATE_WORDS);
   });
 
   it('the status page says not frozen and lists the last successful run and open failures', async () => {
