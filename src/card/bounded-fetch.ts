@@ -87,7 +87,7 @@ export async function boundedFetch(req: FetchRequest): Promise<FetchOutcome> {
   const deadline = Date.now() + req.limits.totalTimeoutMs;
   let url = req.url;
   for (let hop = 0; ; hop++) {
-    const target = await checkTarget(url, req.permission);
+    const target = await checkTarget(url, req.permission, Math.max(1, Math.min(req.limits.connectTimeoutMs, deadline - Date.now())));
     if (!target.ok) return hop === 0 ? target : { ...target, reason: `${target.reason} (reached by a redirect)` };
     const answer = await getOnce(target.url, target.address, req, deadline);
     if (answer.kind === 'failure') return answer.failure;
@@ -107,7 +107,7 @@ export async function boundedFetch(req: FetchRequest): Promise<FetchOutcome> {
 type Target = { ok: true; url: URL; address: { address: string; family: 4 | 6 } } | { ok: false; code: FetchFailure; reason: string };
 
 /** Scheme, then every address of the host; the first allowed address is the one connected to. */
-async function checkTarget(raw: string, permission: FetchPermission | undefined): Promise<Target> {
+async function checkTarget(raw: string, permission: FetchPermission | undefined, dnsTimeoutMs: number): Promise<Target> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -123,7 +123,14 @@ async function checkTarget(raw: string, permission: FetchPermission | undefined)
   if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
   else {
     try {
-      addresses = await dnsLookup(host, { all: true, verbatim: true });
+      // getaddrinfo has no timeout of its own: bounded here (the lookup goes on in the background).
+      let timer: NodeJS.Timeout | undefined;
+      const slow = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(Object.assign(new Error('DNS timeout'), { code: 'a DNS timeout' })), dnsTimeoutMs); timer.unref?.(); });
+      try {
+        addresses = await Promise.race([dnsLookup(host, { all: true, verbatim: true }), slow]);
+      } finally {
+        clearTimeout(timer);
+      }
     } catch (e) {
       return { ok: false, code: 'dns', reason: `the name ${host} does not resolve (${(e as NodeJS.ErrnoException).code ?? 'DNS error'})` };
     }
