@@ -139,7 +139,7 @@ async function checkTarget(raw: string, permission: FetchPermission | undefined,
   if (!addresses.length) return { ok: false, code: 'dns', reason: `the name ${host} has no address` };
   for (const a of addresses) {
     const why = allowed.has(canonicalAddress(a.address)) ? undefined : nonPublicReason(a.address);
-    if (why) return { ok: false, code: 'blocked', reason: `${host} resolves to ${a.address}, ${why}; copydesk only fetches cards from public addresses` };
+    if (why) return { ok: false, code: 'blocked', reason: `${isIP(host) ? host : `${host} resolves to ${a.address}, which`} is ${why}; copydesk only fetches cards from public addresses` };
   }
   const first = addresses[0]!;
   return { ok: true, url, address: { address: first.address, family: first.family === 6 ? 6 : 4 } };
