@@ -45,6 +45,12 @@ export interface FetchPermission {
   http?: boolean;
   /** Non-public addresses allowed anyway, exactly these (tests: `['127.0.0.1']`). */
   addresses?: readonly string[];
+  /**
+   * Host names answered without DNS, like curl's `--resolve` (tests: `{ 'cafe.example.com':
+   * '127.0.0.1' }`, so a post can link to a real-looking address the URL extractor accepts).
+   * The answer is still checked against `addresses`.
+   */
+  hosts?: Readonly<Record<string, string>>;
 }
 
 /** Why a fetch gave no body. `blocked` means copydesk refused, the others that the site did. */
@@ -120,7 +126,9 @@ async function checkTarget(raw: string, permission: FetchPermission | undefined,
   if (url.username || url.password) return { ok: false, code: 'bad-url', reason: `${url.host} carries a user name or password in the address` };
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: { address: string; family: number }[];
+  const pinned = permission?.hosts?.[host.toLowerCase()];
   if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
+  else if (pinned !== undefined) addresses = [{ address: pinned, family: isIP(pinned) }];
   else {
     try {
       // getaddrinfo has no timeout of its own: bounded here (the lookup goes on in the background).

@@ -207,3 +207,26 @@ describe('which addresses are public', () => {
     expect(nonPublicReason(a)).toBeUndefined();
   });
 });
+
+describe('re-encoding (makeThumbnail)', () => {
+  it('lowers quality, then size, until the picture fits, keeping the aspect ratio', async () => {
+    const { noisePng } = await import('../helpers/card-server.ts');
+    const { makeThumbnail } = await import('../../src/card/thumbnail.ts');
+    const input = await noisePng(1600, 900);
+    const r = await makeThumbnail(input, 150_000);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.thumb.bytes.byteLength).toBeLessThanOrEqual(150_000);
+    expect(r.thumb.width).toBeLessThan(1200); // had to shrink below the first size
+    expect(Math.abs(r.thumb.width / r.thumb.height - 16 / 9)).toBeLessThan(0.02);
+  });
+
+  it('gives a reason, not a broken picture, when it cannot fit or is not an image', async () => {
+    const { makeThumbnail } = await import('../../src/card/thumbnail.ts');
+    const { noisePng } = await import('../helpers/card-server.ts');
+    const tiny = await makeThumbnail(await noisePng(400, 300), 200);
+    expect(!tiny.ok && tiny.reason).toContain('does not fit in 200 bytes');
+    const junk = await makeThumbnail(new TextEncoder().encode('<html>not a picture</html>'));
+    expect(!junk.ok && junk.reason).toContain('cannot be read as an image');
+  });
+});
