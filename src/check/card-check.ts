@@ -26,10 +26,12 @@ export interface CheckedCard {
 
 /** At most this many pages fetched at once. */
 const CONCURRENCY = 4;
+/** At most this many cards per check run (each is bounded to about 20 s); the rest are not fetched. */
+export const MAX_CARDS = 40;
 
 /** Fetch the cards of the posts; findings and cards per file. */
 export async function checkCards(posts: readonly Post[], fetchCard: CardFetcher): Promise<Map<string, { cards: CheckedCard[]; findings: Diagnostic[] }>> {
-  const jobs = posts.flatMap((post) => cardSlots(post).map((slot) => ({ post, slot })));
+  const jobs = posts.flatMap((post) => cardSlots(post).map((slot) => ({ post, slot }))).slice(0, MAX_CARDS);
   const results = new Array<CardAttempt>(jobs.length);
   let next = 0;
   const worker = async () => {

@@ -121,7 +121,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   }
   lap('rules');
   // Pages are fetched while the English checks run; a card finding is a warning, never an error.
-  const cardsRun = options.linkCards ? checkCards(reports.flatMap((r) => (r.post ? [r.post] : [])), options.linkCards) : undefined;
+  // Only posts new or changed here (when that is known): a config change re-checks every post, but
+  // the cards of posts reviewed before were shown then.
+  const cardsRun = options.linkCards ? checkCards(reports.flatMap((r) => (r.post && (options.changed === undefined || r.changed) ? [r.post] : [])), options.linkCards) : undefined;
 
   const englishPosts = reports.flatMap((r) => (r.post && runsEnglish(r.post, languages.get(r.file)) ? [r.post] : []));
   const bodyLines = new Map(englishPosts.map((p) => [p.file, bodyLine(p)]));

@@ -58,6 +58,8 @@ export async function startCardServer(): Promise<CardServer> {
     switch (path) {
       case '/full':
         return html(page(`<title>Ignored title</title><meta property="og:title" content="Rhubarb tart &amp; coffee"><meta property="og:description" content="Our spring menu,\n  every morning."><meta property="og:image" content="${base}/img/small.png">`));
+      case '/hostile':
+        return html(page('<meta property="og:title" content="Win ![x](https://evil.test/p.png) <img src=x onerror=alert(1)> @everyone #1 [click](https://evil.test)"><meta property="og:description" content="| cell | break\n```">'));
       case '/no-og':
         return html(page('<title>  Spring menu | Café </title><meta name="description" content="From the page description">'));
       case '/nothing':
