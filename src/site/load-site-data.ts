@@ -21,6 +21,7 @@ import type { StateStore } from '../state/store.ts';
 import { buildSiteData, type SiteData, type SiteRuns } from './data.ts';
 import { holdingGuide } from './holding-guide.ts';
 import { readRuns } from './run-record.ts';
+import { readSiteCards, type SiteCard } from './site-cards.ts';
 
 /** A media file a post page shows, served by the site under `/media/<repoPath>`. */
 export interface MediaFile {
@@ -65,6 +66,8 @@ export interface LoadedSite {
   media: MediaFile[];
   /** Where the state was read from (`folder …`, `git branch …`). */
   storeDescription: string;
+  /** Bluesky link cards stored by the publisher, one per part with a link and no images. */
+  cards: SiteCard[];
   /**
    * Set when the state store could not be read: the site then cannot tell whether publishing is
    * frozen, and says so on every page instead of claiming it is not.
@@ -99,6 +102,7 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
   let freezes: Freeze[] = [];
   let freezeLog: FreezeLogEvent[] = [];
   let runs: SiteRuns = {};
+  let cards: SiteCard[] = [];
   let storeDescription = 'state store';
   let stateError: string | undefined;
   const warnings: string[] = [];
@@ -110,7 +114,7 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
     // For people: a local folder is shown relative to the repository, not as a path on the build machine.
     storeDescription = store.description.replace(`${root}/`, '').replace(root, '.');
     // Append order, as the publisher and `copydesk plan` read it (clocks of two machines can differ).
-    [events, freezes, freezeLog, runs] = await Promise.all([readLedgerAppendOrder(store), readFreezes(store), readFreezeLog(store), readRuns(store)]);
+    [events, freezes, freezeLog, runs, cards] = await Promise.all([readLedgerAppendOrder(store), readFreezes(store), readFreezeLog(store), readRuns(store), readSiteCards(store, posts)]);
   } catch (e) {
     stateError = `${(e as Error).message}${warnings.length ? ` (${warnings.join('; ')})` : ''}`;
   }
@@ -143,5 +147,5 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
     .sort((a, b) => a.post.id.localeCompare(b.post.id));
 
   const data = buildSiteData({ posts, events, freezes, freezeLog, config, now, runs });
-  return { data, holding, problems, failedFiles: loaded.failed, media, storeDescription, ...(stateError ? { stateError } : {}) };
+  return { data, holding, problems, failedFiles: loaded.failed, media, storeDescription, cards, ...(stateError ? { stateError } : {}) };
 }
