@@ -36,6 +36,10 @@ Publishes every due, approved, unfrozen post once per network and records it in 
 Credentials come from the environment: BLUESKY_APP_PASSWORD (+ channels.bluesky.identifier or
 BLUESKY_IDENTIFIER), MASTODON_TOKEN (+ channels.mastodon.instance). Without them, outside GitHub
 Actions, posts are written to outbox/<network>/ instead.
+
+Bluesky link cards: a part with a link and no images is sent with the card stored ahead on the
+state store (cards/), else one bounded fetch; without a card it goes out without one. After the
+sends, the cards of posts due in the next 14 days are fetched and stored (at most 5 a run).
 `;
 
 /** Run id: the Actions run (and attempt), else a local one from the clock. */
