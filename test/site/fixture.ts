@@ -30,7 +30,7 @@ export const FREEZE: Freeze = { id: 'f-20270310T0930Z', reason: 'Flooding in the
 /** As a runner writes it: a code and a path of the publish machine, neither of which a person should see raw. */
 export const FAILURE = { error: 'HTTP 401: the access token is invalid (read from /home/runner/work/social/social/.copydesk/credentials.json)', action: 'Rotate MASTODON_TOKEN (see the credentials register), then re-run the publisher.' };
 /** The link card the publisher stored ahead for part 2 of the queued post (what the page said). */
-export const CARD = { uri: 'https://example.com/hours', title: 'Opening hours <Little Oven>', description: 'Open every day from 7:00; fresh bread at 8.' };
+export const CARD = { uri: 'https://example.com/opening-hours-of-the-little-oven-bakery', title: 'Opening hours <Little Oven>', description: 'Open every day from 7:00; fresh bread at 8.' };
 /** A value planted in the build's environment: it must never appear in the built site. */
 export const PLANTED_SECRET = 'do-not-leak-5f7c2b19e8';
 
@@ -85,7 +85,7 @@ media:
 ---
 ${QUEUED_PART1}
 ---
-Second part: we bake twelve a day, so come early. ${CARD.uri}
+Second part, hours: ${CARD.uri}
 `,
   'posts/2027/03-sent.md': `---
 id: 2027-03-sent-opening
