@@ -39,6 +39,9 @@ Exit code 1 when any error is found.
   --base REF          check the posts changed since REF (git diff REF...HEAD); when
                       copydesk.config.yaml, src/ or package*.json changed, check every post
   --preview-out DIR   write DIR/preview.md (the PR preview) and DIR/pr.json
+  --cards             fetch the Bluesky link card of each post part with a link and no images
+                      (https only, public addresses, 10 s and 1 MB per page) and show it in the
+                      preview; a card that cannot be built is a warning (link-card), never an error
   --verbose           also list every file with the checks that ran and those skipped (and why)
   --timings           print how long each stage took (on stderr)
   --help              show this help
@@ -59,7 +62,7 @@ export const checkCommand: Command = async (args, ctx) => {
   // off): the modules below are compiled once, not on every run.
   // https://nodejs.org/api/module.html#moduleenablecompilecachecachedir
   enableCompileCache?.();
-  const { flags, positionals } = parseArgs(args, { strings: ['format', 'base', 'preview-out'], booleans: ['help', 'timings', 'verbose'] });
+  const { flags, positionals } = parseArgs(args, { strings: ['format', 'base', 'preview-out'], booleans: ['help', 'timings', 'verbose', 'cards'] });
   if (flags.help) {
     ctx.out(CHECK_USAGE);
     return 0;
@@ -78,7 +81,7 @@ export const checkCommand: Command = async (args, ctx) => {
     pool = startEnglishPool(english.workers ?? 1, english);
   }
   try {
-    return await check(ctx, { format, positionals, base: typeof flags.base === 'string' ? flags.base : undefined, previewOut: typeof flags['preview-out'] === 'string' ? flags['preview-out'] : undefined, verbose: flags.verbose === true, english, pool, timer, t0, root, now });
+    return await check(ctx, { format, positionals, base: typeof flags.base === 'string' ? flags.base : undefined, previewOut: typeof flags['preview-out'] === 'string' ? flags['preview-out'] : undefined, verbose: flags.verbose === true, cards: flags.cards === true, english, pool, timer, t0, root, now });
   } finally {
     pool?.close();
   }
@@ -91,6 +94,8 @@ interface CheckRun {
   previewOut: string | undefined;
   /** `--verbose`: every file with what ran and what was skipped. */
   verbose: boolean;
+  /** `--cards`: fetch the Bluesky link cards of the checked posts. */
+  cards: boolean;
   english: EnglishRunOptions;
   pool: EnglishPool | undefined;
   timer: (() => number) | undefined;
@@ -170,8 +175,9 @@ async function check(ctx: CommandContext, o: CheckRun): Promise<number> {
   const t1 = timer?.() ?? 0;
 
   const [{ runCheck }, { readFreezeState, freezeLines }] = await Promise.all([import('./run-check.ts'), import('./freeze-note.ts')]);
+  const linkCards = o.cards ? (await import('../card/fetch-card.ts')).cardFetcher({ now: () => ctx.now }) : undefined;
   const [report, freeze] = await Promise.all([
-    runCheck({ root, config, now, ...(files ? { files } : {}), ...(changed ? { changed } : {}), ...(timer ? { timer } : {}), english: o.english, ...(o.pool ? { englishPool: o.pool } : {}) }),
+    runCheck({ root, config, now, ...(files ? { files } : {}), ...(changed ? { changed } : {}), ...(timer ? { timer } : {}), english: o.english, ...(o.pool ? { englishPool: o.pool } : {}), ...(linkCards ? { linkCards } : {}) }),
     readFreezeState(ctx, config),
   ]);
   const t2 = timer?.() ?? 0;
@@ -250,6 +256,7 @@ async function previewFor(report: CheckReport, config: Config, now: number, free
     posts,
     findingsByFile: new Map(report.files.map((f) => [f.file, f.findings])),
     acceptedByFile: new Map(report.files.map((f) => [f.file, f.accepted])),
+    ...(report.files.some((f) => f.cards) ? { cardsByFile: new Map(report.files.flatMap((f) => (f.cards ? [[f.file, f.cards] as const] : []))) } : {}),
     allPosts: report.allPosts,
     config,
     now,

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import type { Config } from '../config/config.ts';
 import type { Network } from '../post/network.ts';
+import { linksIn } from '../post/link-card.ts';
 import type TwitterTextModule from 'twitter-text';
 
 type TwitterText = typeof TwitterTextModule;
@@ -52,9 +53,8 @@ function bluesky(text: string): LengthUse {
  * https://docs.joinmastodon.org/user/posting/#text
  */
 export function mastodonCountable(text: string, charactersPerUrl: number): string {
-  const urls = text.includes('://')
-    ? twitterText().extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: false }).map((u) => ({ start: u.indices[0], end: u.indices[1], as: 'x'.repeat(charactersPerUrl) }))
-    : [];
+  // The one URL extraction, shared with the link cards (src/post/link-card.ts).
+  const urls = linksIn(text).map((u) => ({ start: u.start, end: u.end, as: 'x'.repeat(charactersPerUrl) }));
   const entities = [...urls, ...mastodonMentions(text)].sort((a, b) => a.start - b.start);
   let out = '';
   let at = 0;

@@ -14,6 +14,8 @@ import type { Post } from '../post/post.ts';
 import { fmtInZone, fmtIsoWithOffset, fmtRelative, zoneOffset } from '../post/time.ts';
 import type { Network } from '../post/network.ts';
 import { freezeLines } from './freeze-note.ts';
+import type { CheckedCard } from './card-check.ts';
+import { cardPreviewLines } from './card-preview.ts';
 import type { Accepted } from './ignores.ts';
 import { isOver, lengthFor, MEDIA_RULES, mimeOf } from './lengths.ts';
 import { code, fence, text } from './markdown.ts';
@@ -34,6 +36,8 @@ export interface PreviewInput {
   freezes?: readonly Freeze[];
   /** Lines shown under the title (e.g. "the configuration changed: all posts were checked"). */
   notes?: readonly string[];
+  /** Bluesky link cards fetched by the check (`--cards`), per file. */
+  cardsByFile?: ReadonlyMap<string, readonly CheckedCard[]>;
 }
 
 export function renderPreview(input: PreviewInput): string {
@@ -104,6 +108,7 @@ function renderNetwork(post: Post, network: Network, input: PreviewInput, config
     const perPart = post.parts.map((p) => post.media.filter((m) => m.part === p.index).length);
     out.push(`Media: ${perPart.map((n, i) => (post.parts.length > 1 ? `part ${i + 1}: ${n}` : `${n}`)).join(', ')} (at most ${rules.max} per post on ${network}).`, '');
   }
+  out.push(...cardPreviewLines(post, network, config, input.cardsByFile?.get(post.file)));
   if (post.publishAt !== undefined) {
     const day = localDay(post.publishAt, config.timezone);
     const same = input.allPosts

@@ -2,6 +2,7 @@
 import type { Diagnostic } from '../diagnostic/diagnostic.ts';
 import type { Post } from '../post/post.ts';
 import type { Accepted } from './ignores.ts';
+import type { CheckedCard } from './card-check.ts';
 
 /** One check and whether it ran on a file (and why not). */
 export interface CheckStatus {
@@ -26,6 +27,8 @@ export interface FileReport {
   accepted: Accepted[];
   /** Which checks ran and which were skipped. */
   checks: CheckStatus[];
+  /** The Bluesky link cards fetched for it (`--cards`), one per part with a link and no images. */
+  cards?: CheckedCard[];
 }
 
 export interface CheckReport {

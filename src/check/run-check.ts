@@ -26,6 +26,8 @@ import { judgeLanguage, type LanguageVerdict } from './language.ts';
 import { scopeToNetworks } from './network-scope.ts';
 import { bodyLine } from './text-position.ts';
 import { tidyProblems } from './tidy-problems.ts';
+import { checkCards } from './card-check.ts';
+import type { CardFetcher } from '../card/fetch-card.ts';
 
 export interface CheckOptions {
   /** Absolute repository root. */
@@ -47,6 +49,8 @@ export interface CheckOptions {
   englishPool?: EnglishPool;
   /** A monotonic clock in ms (e.g. `performance.now`) to measure stages; omitted: no timings. */
   timer?: () => number;
+  /** Fetch Bluesky link cards (`--cards`) for the checked posts; omitted: no page is fetched. */
+  linkCards?: CardFetcher;
 }
 
 /** Longest wait for the English worker to be ready before this thread starts reading posts. */
@@ -118,6 +122,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     reports.push({ file, post, changed, findings: found, accepted: [], checks: statuses(post, changed, options.changed !== undefined, language) });
   }
   lap('rules');
+  // Pages are fetched while the English checks run; a card finding is a warning, never an error.
+  // Only posts new or changed here (when that is known): a config change re-checks every post, but
+  // the cards of posts reviewed before were shown then.
+  const cardsRun = options.linkCards ? checkCards(reports.flatMap((r) => (r.post && (options.changed === undefined || r.changed) ? [r.post] : [])), options.linkCards) : undefined;
 
   const englishPosts = reports.flatMap((r) => (r.post && runsEnglish(r.post, languages.get(r.file)) ? [r.post] : []));
   const bodyLines = new Map(englishPosts.map((p) => [p.file, bodyLine(p)]));
@@ -132,8 +140,15 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     englishRun = englishRun ? { ...englishRun, byFile: new Map([...englishRun.byFile, ...here.byFile]) } : here;
   }
   lap('english (after the rules)');
+  const cards = cardsRun ? await cardsRun : undefined;
+  if (cards) lap('link cards (after the English checks)');
   for (const r of reports) {
     if (!r.post) continue;
+    const card = cards?.get(r.file);
+    if (card) {
+      r.cards = card.cards;
+      r.findings.push(...card.findings);
+    }
     const below = bodyLines.get(r.file);
     // Findings above the body come from the front-matter, which the workers read as text; the
     // two that say the checks could not finish concern the whole file.

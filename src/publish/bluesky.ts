@@ -13,6 +13,7 @@
 import { AtpAgent } from '@atproto/api';
 import type { AppBskyEmbedImages, AppBskyFeedPost } from '@atproto/api';
 import { aspectRatioOf } from './bluesky-aspect-ratio.ts';
+import { externalEmbed } from './bluesky-card.ts';
 import { buildFacets } from './bluesky-facets.ts';
 import type { HandleResolution } from './bluesky-facets.ts';
 import { describeXrpcError, redact } from './bluesky-outcome.ts';
@@ -180,6 +181,10 @@ export function createBlueskyChannel(opts: BlueskyChannelOptions): Channel {
         }
       }
 
+      // A link card only on a part without images (one embed per record); never fails the part.
+      const card = images.length === 0 && part.card ? await externalEmbed(s.agent, part.card) : undefined;
+      const embed = images.length > 0 ? { $type: 'app.bsky.embed.images', images } : card?.embed;
+
       const record: AppBskyFeedPost.Record = {
         $type: POST_COLLECTION,
         text: part.text,
@@ -187,13 +192,13 @@ export function createBlueskyChannel(opts: BlueskyChannelOptions): Channel {
         // The real send time: Bluesky shows it as the post's time, so it is never backdated.
         createdAt: part.now.toISOString(),
         ...(facets.facets.length > 0 ? { facets: facets.facets } : {}),
-        ...(images.length > 0 ? { embed: { $type: 'app.bsky.embed.images', images } } : {}),
+        ...(embed ? { embed } : {}),
         ...(local.reply ? { reply: local.reply } : {}),
       };
 
       try {
         const res = await s.agent.com.atproto.repo.createRecord({ repo: s.did, collection: POST_COLLECTION, rkey, record });
-        return { status: 'sent', ref: refFor(s, rkey, res.data.uri, res.data.cid) };
+        return { status: 'sent', ref: refFor(s, rkey, res.data.uri, res.data.cid), ...(card?.note ? { note: card.note } : {}) };
       } catch (err) {
         const p = problem(err, 'createRecord');
         if (p.kind !== 'no-answer' && p.kind !== 'server') return notSentFromProblem(p, 'the post was not created');

@@ -35,6 +35,21 @@ export interface OutgoingMedia {
   mime: string;
 }
 
+/**
+ * A link card for the part (Bluesky `app.bsky.embed.external`), built from what the linked page
+ * says (src/card/): not part of what the reviewer approved, only of what the page shows.
+ */
+export interface OutgoingCard {
+  /** The link as written in the post. */
+  uri: string;
+  /** The page's title. */
+  title: string;
+  /** The page's description (may be empty). */
+  description: string;
+  /** The re-encoded picture (JPEG, at most 1,000,000 bytes), uploaded as the card's `thumb` blob. */
+  thumb?: { bytes: Uint8Array; mime: string };
+}
+
 /** One thread part, ready to send. Built by the publisher; channels never read posts themselves. */
 export interface OutgoingPart {
   /** The post's stable `id` from its front-matter. */
@@ -76,12 +91,23 @@ export interface OutgoingPart {
    * Rejects when the record could not be written: the channel must then publish nothing.
    */
   claim?: (handle: string) => Promise<void>;
+  /**
+   * Bluesky only: the link card of a part with a link and no images. Absent: no card. A channel
+   * that cannot attach it (the picture upload fails) sends the part without it and says so in
+   * `note`, never fails the part because of it.
+   */
+  card?: OutgoingCard;
 }
 
 /** Result of one send. A union, never a throw, for anything the network can answer. */
 export type SendResult =
   /** The network accepted the part. */
-  | { status: 'sent'; ref: SentRef }
+  | {
+      status: 'sent';
+      ref: SentRef;
+      /** Something the run report should say about how it went out (e.g. "the link card went without its picture"). */
+      note?: string;
+    }
   /** The request may have reached the network (timeout, dropped connection, 5xx after sending): read back before any resend. */
   | { status: 'unknown'; error: string }
   /** Not sent, safe to try again later (429 with reset time, 503 before acceptance). */

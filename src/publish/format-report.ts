@@ -24,7 +24,7 @@ function line(d: ReportedDecision, zone: string): string {
   const when = d.publishAt !== undefined ? ` (due ${fmtInZone(d.publishAt, zone)})` : '';
   switch (d.category) {
     case 'sent':
-      return `${d.postId} → ${d.network}${parts(d.sentThisRun, d.partsTotal)}${when}`;
+      return `${d.postId} → ${d.network}${parts(d.sentThisRun, d.partsTotal)}${when}${d.notes?.length ? ` (${d.notes.join('; ')})` : ''}`;
     case 'failed':
     case 'held':
       return `${d.postId} (${d.network})${when}: ${withNextStep(d.reason ?? d.hold ?? '', d.action)}`;
@@ -107,7 +107,7 @@ export function formatSummaryMarkdown(r: PublishReport, zone: string, notes: str
     for (const d of rows) {
       const outcome = d.category === 'sent' ? (r.dryRun ? 'would send' : 'sent') : d.category;
       // The reason can quote a server's error: shown as a code span, never as Markdown.
-      const details = d.category === 'sent' ? cell(d.refs[d.sentThisRun.at(-1) ?? -1]?.url ?? '') : [inertInline(d.reason ?? ''), d.action ? `Next step: ${inertText(d.action)}` : ''].filter(Boolean).join(' ');
+      const details = d.category === 'sent' ? [cell(d.refs[d.sentThisRun.at(-1) ?? -1]?.url ?? ''), ...(d.notes ?? []).map((n) => inertInline(n))].filter(Boolean).join(' ') : [inertInline(d.reason ?? ''), d.action ? `Next step: ${inertText(d.action)}` : ''].filter(Boolean).join(' ');
       out.push(`| ${outcome} | \`${cell(d.postId)}\` (${cell(d.file)}) | ${d.network} | ${d.publishAt !== undefined ? fmtInZone(d.publishAt, zone) : ''} | ${details} |`);
     }
     out.push('');

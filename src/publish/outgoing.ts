@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config/config.ts';
 import { textFor } from '../post/part-text.ts';
 import type { Post } from '../post/post.ts';
-import type { OutgoingMedia, OutgoingPart, SentRef } from './channel.ts';
+import type { OutgoingCard, OutgoingMedia, OutgoingPart, SentRef } from './channel.ts';
 import type { Network } from '../post/network.ts';
 
 /**
@@ -26,9 +26,11 @@ export interface OutgoingInput {
   now: Date;
   /** The part's media as read by `readPartMedia` (./outgoing-media.ts); omitted for a read-back. */
   media?: OutgoingMedia[];
+  /** The part's link card (Bluesky), from src/card/card-for-send.ts; omitted: none. */
+  card?: OutgoingCard;
 }
 
-export function buildOutgoingPart({ post, network, part, refs, config, now, media = [] }: OutgoingInput): OutgoingPart {
+export function buildOutgoingPart({ post, network, part, refs, config, now, media = [], card }: OutgoingInput): OutgoingPart {
   const out: OutgoingPart = {
     postId: post.id,
     part,
@@ -46,5 +48,6 @@ export function buildOutgoingPart({ post, network, part, refs, config, now, medi
     if (refs[part - 1]) out.parent = refs[part - 1];
   }
   if (network === 'mastodon') out.visibility = config.channels.mastodon.visibility;
+  if (card && network === 'bluesky' && media.length === 0) out.card = card;
   return out;
 }

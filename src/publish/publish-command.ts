@@ -13,6 +13,9 @@ import { loadConfig } from '../config/load-config.ts';
 import { duplicateIdKeys, idKey, loadPosts } from '../post/load-posts.ts';
 import { ID_PATTERN } from '../post/parse-post.ts';
 import { openStateStore } from '../state/open-store.ts';
+import { cardForSend } from '../card/card-for-send.ts';
+import { prefetchCards } from '../card/card-prefetch.ts';
+import { cardFetcher } from '../card/fetch-card.ts';
 import { createApprovalGate } from './approval-gate.ts';
 import { resolveChannels } from './channels.ts';
 import { syncFailuresIssue } from './failures-issue.ts';
@@ -35,6 +38,10 @@ BLUESKY_IDENTIFIER), MASTODON_TOKEN (+ channels.mastodon.instance), THREADS_ACCE
 channels.threads.user_id; images need channels.threads.site_url). Without them, outside GitHub
 Actions, posts are written to outbox/<network>/ instead. A token a network refuses (revoked,
 expired) is reported once per network as "renew the token"; that network's other posts wait.
+
+Bluesky link cards: a part with a link and no images is sent with the card stored ahead on the
+state store (cards/), else one bounded fetch; without a card it goes out without one. After the
+sends, the cards of posts due in the next 14 days are fetched and stored (at most 5 a run).
 `;
 
 /** Run id: the Actions run (and attempt), else a local one from the clock. */
@@ -130,12 +137,24 @@ export const publishCommand: Command = async (args, ctx) => {
       out(r.text);
     }
 
+    // Link cards (Bluesky): the stored card, else one bounded fetch; never a reason to hold a post.
+    const fetchCard = cardFetcher({ now: clock });
+    const cardsOn = config.channels.enabled.includes('bluesky') && setup.modes.bluesky.kind === 'network';
     const report = await publish({
       posts, store, channels: setup.channel, config, now: clock, runId, dryRun, log: (l) => out(`${l}\n`), root: ctx.root,
       credentials: setup.credentials, credentialHelp: setup.credentialHelp, redact,
       ...(approve ? { approve } : {}),
+      ...(cardsOn ? { linkCard: (post: (typeof posts)[number], part: number) => cardForSend({ store, post, part, fetchCard, runId }) } : {}),
     });
     out(redact(formatReportText(report, config.timezone)));
+    // Cards of posts ahead of their time, after the sends (a slow page never delays a due post).
+    if (cardsOn && !dryRun && report.completed) {
+      try {
+        await prefetchCards({ posts, store, fetchCard, now: clock().getTime(), log: (l) => out(`${l}\n`), runId });
+      } catch (e) {
+        err(`link cards were not stored: ${(e as Error).message} (they are fetched again on the next run)\n`);
+      }
+    }
 
     if (report.stateRewritten) {
       // Nothing can be written to a state that was rewritten: say so where people look instead.

@@ -34,7 +34,7 @@ import { partHash } from '../schedule/part-hash.ts';
 import { plan } from '../schedule/plan.ts';
 import type { StateStore } from '../state/store.ts';
 import { StateRewrittenError } from '../state/store.ts';
-import type { Channel, FindResult, SendResult } from './channel.ts';
+import type { Channel, FindResult, OutgoingCard, SendResult } from './channel.ts';
 import type { Network } from '../post/network.ts';
 import { buildOutgoingPart } from './outgoing.ts';
 import { checkPostMedia, readPartMedia, rootOfPost, type MediaHold } from './outgoing-media.ts';
@@ -77,6 +77,11 @@ export interface PublishOptions {
    * default: derived from each post's absolute path.
    */
   root?: string;
+  /**
+   * The link card of a Bluesky part (src/card/card-for-send.ts: the stored card, else one bounded
+   * fetch). Omitted: no cards. Whatever it answers, the part is sent; its note goes in the report.
+   */
+  linkCard?: (post: Post, part: number) => Promise<{ card?: OutgoingCard; note?: string }>;
 }
 
 /** Where a (post, network) ends up in the report. */
@@ -89,6 +94,8 @@ export interface ReportedDecision extends Decision {
   sentThisRun: number[];
   /** Missed/expired written to the ledger by this run. */
   recordedNow?: boolean;
+  /** What this run says about how parts went out (e.g. "sent without a link card: the page answered 403"). */
+  notes?: string[];
 }
 
 /** Counts per category: the shape of `runs/last-run.json`. */
@@ -171,6 +178,8 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
   const stopped = new Map<string, Stop>();
   const sentThisRun = new Map<string, number[]>();
   const recordedNow = new Set<string>();
+  const notes = new Map<string, string[]>();
+  const note = (k: string, text: string) => notes.set(k, [...(notes.get(k) ?? []), redact(text)]);
   const approvals = new Map<string, ApprovalVerdict>();
   const mediaChecks = new Map<string, Promise<MediaHold | undefined>>();
   const channels = new Map<Network, Channel>();
@@ -383,6 +392,18 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
     }
     // ── end of the content re-check.
 
+    // The link card (Bluesky), before the claim: a slow page delays only this, and the freeze is
+    // still read after it. A card never holds a post.
+    let card: OutgoingCard | undefined;
+    if (network === 'bluesky' && o.linkCard && media.media.length === 0) {
+      const got = await o.linkCard(post, part).catch((e: unknown) => ({ note: `sent without a link card: ${message(e)}` }) as { card?: OutgoingCard; note?: string });
+      card = got.card;
+      if (got.note) {
+        note(k, `part ${part + 1}: ${got.note}`);
+        log(`${label}: ${got.note}`);
+      }
+    }
+
     const ch = channelFor(network);
     // The compare-and-swap looks at the post's file in append order; read it the same way here
     // (the merged ledger is sorted by time, which clock skew between machines could reorder).
@@ -426,7 +447,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
 
     const claimed = latestClaim(parseLedgerFile(await store.read(ledgerPath(post.id))), post.id, network, part);
     const out = {
-      ...buildOutgoingPart({ post, network, part, refs: d.refs, config, now: o.now(), media: media.media }),
+      ...buildOutgoingPart({ post, network, part, refs: d.refs, config, now: o.now(), media: media.media, ...(card ? { card } : {}) }),
       ...(claimed ? { claimed } : {}),
       // Threads: the container id is in the ledger before it is published (ledger.ts `claim`).
       claim: (handle: string) => record([{ ...intent, at: o.now().toISOString(), claim: handle }], `${post.id} ${network} part ${part + 1} claims ${handle}`),
@@ -443,7 +464,11 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       case 'sent':
         await record([{ ...base, state: 'sent', ref: result.ref, ...contentOf(post, part) }], `${post.id} ${network} part ${part + 1} sent`);
         sentThisRun.set(k, [...(sentThisRun.get(k) ?? []), part]);
-        log(`sent ${label}${ch.name === 'outbox' ? ' to the outbox' : ''}${result.ref.url ? ` → ${result.ref.url}` : ''}`);
+        log(`sent ${label}${ch.name === 'outbox' ? ' to the outbox' : ''}${result.ref.url ? ` → ${result.ref.url}` : ''}${out.card ? ' with its link card' : ''}`);
+        if (result.note) {
+          note(k, `part ${part + 1}: ${result.note}`);
+          log(`${label}: ${result.note}`);
+        }
         break;
       case 'unknown':
         await record([{ ...base, state: 'unknown', error: result.error }], `${post.id} ${network} part ${part + 1} unknown`);
@@ -486,6 +511,7 @@ export async function publish(o: PublishOptions): Promise<PublishReport> {
       else if (d.kind === 'send' && !o.dryRun) r = { ...r, kind: 'held', hold: 'retry', reason: `the run stopped before sending it${error ? `: ${error}` : ''}` };
       else if (d.kind === 'send') r.sentThisRun = [...d.send];
       if (recordedNow.has(k)) r.recordedNow = true;
+      if (notes.has(k)) r.notes = notes.get(k)!;
       r.category =
         r.kind === 'held' && r.hold === 'failed' ? 'failed'
         : r.sentThisRun.length > 0 ? 'sent'

@@ -24,6 +24,7 @@ import { readRuns } from './run-record.ts';
 import type { Conversation } from '../feedback/conversation.ts';
 import { readConversations } from '../feedback/conversation-store.ts';
 import { inboxView, type InboxView } from '../feedback/inbox-listing.ts';
+import { readSiteCards, type SiteCard } from './site-cards.ts';
 
 /** A media file a post page shows, served by the site under `/media/<repoPath>`. */
 export interface MediaFile {
@@ -70,6 +71,8 @@ export interface LoadedSite {
   storeDescription: string;
   /** The feedback inbox at build time (the inbox page, the status page's counts). */
   inbox: InboxView;
+  /** Bluesky link cards stored by the publisher, one per part with a link and no images. */
+  cards: SiteCard[];
   /**
    * Set when the state store could not be read: the site then cannot tell whether publishing is
    * frozen, and says so on every page instead of claiming it is not.
@@ -105,6 +108,7 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
   let freezeLog: FreezeLogEvent[] = [];
   let runs: SiteRuns = {};
   let conversations: Conversation[] = [];
+  let cards: SiteCard[] = [];
   let storeDescription = 'state store';
   let stateError: string | undefined;
   const warnings: string[] = [];
@@ -117,7 +121,7 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
     storeDescription = store.description.replace(`${root}/`, '').replace(root, '.');
     // Append order, as the publisher and `copydesk plan` read it (clocks of two machines can differ).
     let inbox;
-    [events, freezes, freezeLog, runs, inbox] = await Promise.all([readLedgerAppendOrder(store), readFreezes(store), readFreezeLog(store), readRuns(store), readConversations(store)]);
+    [events, freezes, freezeLog, runs, inbox, cards] = await Promise.all([readLedgerAppendOrder(store), readFreezes(store), readFreezeLog(store), readRuns(store), readConversations(store), readSiteCards(store, posts)]);
     conversations = inbox.conversations;
   } catch (e) {
     stateError = `${(e as Error).message}${warnings.length ? ` (${warnings.join('; ')})` : ''}`;
@@ -152,5 +156,5 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
 
   const data = buildSiteData({ posts, events, freezes, freezeLog, config, now, runs });
   const inbox = inboxView(conversations, config.feedback, config.lang, now);
-  return { data, holding, problems, failedFiles: loaded.failed, media, storeDescription, inbox, ...(stateError ? { stateError } : {}) };
+  return { data, holding, problems, failedFiles: loaded.failed, media, storeDescription, inbox, cards, ...(stateError ? { stateError } : {}) };
 }

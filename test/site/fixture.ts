@@ -12,6 +12,8 @@ import type { Freeze, FreezeLogEvent } from '../../src/freeze/freeze-state.ts';
 import { FREEZE_FILE, FREEZE_LOG } from '../../src/freeze/freeze-state.ts';
 import { recordEvents, type LedgerEvent } from '../../src/schedule/ledger.ts';
 import { createDirStore } from '../../src/state/dir-store.ts';
+import { storeCards } from '../../src/card/card-store.ts';
+import { makeThumbnail } from '../../src/card/thumbnail.ts';
 
 export const PROJECT = join(import.meta.dirname, '..', '..');
 
@@ -32,6 +34,8 @@ export const INBOX_PRIVATE_WORDS = 'my-private-words-7d1e';
 /** A public complaint in the inbox, shown on the inbox page. */
 export const INBOX_PUBLIC_TEXT = 'The croissants were stale and the staff was rude';
 
+/** The link card the publisher stored ahead for part 2 of the queued post (what the page said). */
+export const CARD = { uri: 'https://example.com/opening-hours-of-the-little-oven-bakery', title: 'Opening hours <Little Oven>', description: 'Open every day from 7:00; fresh bread at 8.' };
 /** A value planted in the build's environment: it must never appear in the built site. */
 export const PLANTED_SECRET = 'do-not-leak-5f7c2b19e8';
 
@@ -86,7 +90,7 @@ media:
 ---
 ${QUEUED_PART1}
 ---
-Second part: we bake twelve a day, so come early.
+Second part, hours: ${CARD.uri}
 `,
   'posts/2027/03-sent.md': `---
 id: 2027-03-sent-opening
@@ -201,6 +205,9 @@ export async function makeFixture(frozen: boolean): Promise<Fixture> {
   await writeFile(join(root, 'posts', 'media', 'tart.png'), png(64, 40, [176, 64, 80]));
 
   const store = createDirStore(join(root, '.copydesk', 'state'));
+  const thumb = await makeThumbnail(png(120, 63, [45, 130, 240]));
+  if (!thumb.ok) throw new Error(thumb.reason);
+  await storeCards(store, [{ postId: '2027-03-queued-tart', card: { ...CARD, finalUrl: CARD.uri, titleFrom: 'og:title', domain: 'example.com', thumb: thumb.thumb, fetchedAt: '2027-03-09T08:07:00.000Z' } }], 'cards: fixture');
   await recordEvents(store, [
     ev({ at: '2027-03-09T08:01:00.000Z', postId: '2027-03-sent-opening', network: 'bluesky', part: 0, state: 'intent', via: 'bluesky' }),
     ev({ at: '2027-03-09T08:01:01.000Z', postId: '2027-03-sent-opening', network: 'bluesky', part: 0, state: 'sent', via: 'bluesky', ref: { id: '3lsentpost', uri: 'at://did:plc:bakery/app.bsky.feed.post/3lsentpost', url: SENT_URLS.bluesky } }),

@@ -15,7 +15,7 @@ import { pageWeight } from '../helpers/script-weight.ts';
 import { parsePost } from '../../src/post/parse-post.ts';
 import { runCheck } from '../../src/check/run-check.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { ALT, BUSY_COUNT, BUSY_DAY, FAILURE, FREEZE, INBOX_PRIVATE_WORDS, INBOX_PUBLIC_TEXT, makeFixture, NOW, PLANTED_SECRET, PROJECT, QUEUED_PART1, REPOSITORY, SEARCH_PAGE_TITLE, SEARCH_WORD, SENT_URLS, type Fixture } from './fixture.ts';
+import { ALT, CARD, BUSY_COUNT, BUSY_DAY, FAILURE, FREEZE, INBOX_PRIVATE_WORDS, INBOX_PUBLIC_TEXT, makeFixture, NOW, PLANTED_SECRET, PROJECT, QUEUED_PART1, REPOSITORY, SEARCH_PAGE_TITLE, SEARCH_WORD, SENT_URLS, type Fixture } from './fixture.ts';
 
 const SHOTS = join(PROJECT, 'test-results', 'site');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -164,12 +164,30 @@ describe('playbook site, thawed build', () => {
       expect(await img.getAttribute('alt')).toBe(ALT);
       await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBe(64);
       expect(await parts.nth(0).locator('figcaption').textContent()).toContain(ALT);
-      expect(await parts.nth(1).locator('img').count()).toBe(0);
+      expect(await parts.nth(1).locator('.cd-media img').count()).toBe(0);
     }
     // Bluesky counts every grapheme; Mastodon counts the URL as 23 characters (30 + space + 23).
     expect(await page.locator('[data-network="bluesky"] .cd-part').nth(0).locator('.cd-length').textContent()).toContain(`${QUEUED_PART1.length} / 300 graphemes`);
     expect(await page.locator('[data-network="mastodon"] .cd-part').nth(0).locator('.cd-length').textContent()).toContain('54 / 500 characters');
     expect(await page.locator('.cd-facts').textContent()).toContain('2027-03-12 09:00 Europe/Warsaw (UTC+01:00)');
+    await done(page);
+  });
+
+  it('a post page shows the Bluesky link card the publisher stored, and the link Mastodon builds its card from', async () => {
+    const page = await open(sites.thawed, '/posts/2027-03-queued-tart/');
+    const bsky = page.locator('[data-network="bluesky"] .cd-part');
+    // Part 1 has an image: Bluesky shows the image, no card.
+    expect(await bsky.nth(0).locator('[data-copydesk-card]').count()).toBe(0);
+    const card = bsky.nth(1).locator('[data-copydesk-card]');
+    expect(await card.getAttribute('href')).toBe(CARD.uri);
+    expect(await card.locator('.cd-card-title').textContent()).toBe(CARD.title);
+    expect(await card.locator('.cd-card-description').textContent()).toBe(CARD.description);
+    expect(await card.locator('.cd-card-domain').textContent()).toBe('example.com');
+    await expect.poll(() => card.locator('img').evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBe(120);
+    expect(await bsky.nth(1).locator('.cd-card-note').textContent()).toContain('not part of the approved text');
+    const masto = page.locator('[data-network="mastodon"] .cd-part');
+    expect(await masto.nth(0).locator('.cd-card-note').textContent()).toBe(`Mastodon builds its own link card from ${QUEUED_PART1.slice(QUEUED_PART1.indexOf('https://'))}.`);
+    expect(await masto.nth(1).locator('.cd-card-note').textContent()).toBe(`Mastodon builds its own link card from ${CARD.uri}.`);
     await done(page);
   });
 
