@@ -78,7 +78,7 @@ describe('per-network text', () => {
     const [d] = problem('Hi.\n::: myspace\nHi.\n:::\n');
     expect(d).toMatchObject({ line: 7 });
     expect(d!.message).toContain('"myspace" is not a network');
-    expect(d!.fix).toContain('bluesky, mastodon, x, linkedin');
+    expect(d!.fix).toContain('bluesky, mastodon, x, linkedin, threads');
   });
 
   it('refuses an empty variant', () => {
