@@ -228,3 +228,64 @@ describe('on the git state branch', () => {
     expect(await git(fx.remote, 'rev-parse', 'copydesk-state')).toBe(tip);
   });
 });
+
+describe('killed with SIGKILL mid-way', () => {
+  async function runChild(env: Record<string, string>): Promise<string> {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'collect-crash-child.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c) => (output += c));
+    child.stderr.on('data', (c) => (output += c));
+    const signal = await new Promise((res) => child.on('exit', (_code, sig) => res(sig)));
+    expect(output).not.toContain('survived');
+    expect(signal, output).toBe('SIGKILL');
+    return output;
+  }
+
+  async function scenario(f: MastodonFake) {
+    const maria = f.addAccount('maria');
+    const root = await teamPost(f, 'Hot cross buns');
+    let parent = root;
+    for (let i = 0; i < 3; i++) parent = f.receiveMention(maria, `@copydesk reply ${i}`, { inReplyTo: parent }).id;
+    f.receiveMention(f.addAccount('ola'), '@copydesk a DM', { visibility: 'direct' });
+    return root;
+  }
+
+  async function expectComplete(store: StateStore, f: MastodonFake, root: string) {
+    const r = await collect(store, f, 'rerun');
+    expect(r.problems).toEqual([]);
+    await store.refresh();
+    const convs = await conversations(store);
+    expect(convs).toHaveLength(2);
+    expect(convs.find((c) => c.root.id === root)!.messages.map((m) => m.text)).toEqual(['@copydesk reply 0', '@copydesk reply 1', '@copydesk reply 2']);
+    expect(convs.find((c) => c.root.id !== root)!.visibility).toBe('direct');
+    expect((await seen(store)).map((l) => l.notificationId).sort()).toEqual(f.notifications.map((n) => n.id).sort());
+  }
+
+  for (const crash of ['after-request:3', 'mid-write']) {
+    test(`folder state, killed ${crash}: the rerun loses nothing and doubles nothing`, async () => {
+      const f = await fake();
+      const dir = await tempDir('inbox-crash');
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      const root = await scenario(f);
+      await runChild({ CRASH: crash, STATE_DIR: dir, FAKE_URL: f.url, FAKE_TOKEN: f.token, NOW: now(f).toISOString() });
+      const store = createDirStore(dir);
+      if (crash === 'mid-write') {
+        // The crash left the seen ledger written and no conversation: the worst half-state.
+        expect((await seen(store)).length).toBe(4);
+        expect(await store.list('feedback/conversations')).toEqual([]);
+      }
+      await expectComplete(store, f, root);
+    });
+  }
+
+  test('git state, killed before the commit: nothing was pushed, the rerun takes everything in once', async () => {
+    const f = await fake();
+    const fx = await gitFixture(1);
+    cleanups.push(fx.cleanup);
+    const root = await scenario(f);
+    await runChild({ CRASH: 'before-push', GIT_REPO: fx.clones[0]!, FAKE_URL: f.url, FAKE_TOKEN: f.token, NOW: now(f).toISOString() });
+    await expect(git(fx.remote, 'rev-parse', '--verify', '-q', 'copydesk-state')).rejects.toThrow();
+    await expectComplete(createGitStore({ repoDir: fx.clones[0]!, branch: 'copydesk-state', remote: 'origin' }), f, root);
+  });
+});
