@@ -22,6 +22,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   watchdog: { summary: 'open an issue when the publisher has not succeeded for over an hour', load: async () => (await import('../src/watchdog/watchdog-command.ts')).watchdogCommand },
   timeline: { summary: 'post-incident timeline (--since, --until) as Markdown', load: async () => (await import('../src/timeline/timeline-command.ts')).timelineCommand },
   setup: { summary: 'apply or verify the GitHub repository rules (`setup github [--dry-run|--check]`)', load: async () => (await import('../src/github/setup-command.ts')).setupCommand },
+  inbox: { summary: 'open customer conversations, most urgent first (`inbox collect`: read new notifications)', load: async () => (await import('../src/feedback/inbox-command.ts')).inboxCommand },
   minutes: { summary: 'GitHub Actions minutes a month for this repository (private repositories are billed)', load: async () => (await import('../src/minutes/minutes-command.ts')).minutesCommand },
   'comment-preview': { summary: 'post the PR preview from a check artifact (workflow_run job)', load: async () => (await import('../src/github/comment-preview-command.ts')).commentPreviewCommand },
 };
