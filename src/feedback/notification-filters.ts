@@ -86,3 +86,19 @@ export function blueskyPreferenceWarnings(preferences: unknown): FilterWarning[]
   }
   return out;
 }
+
+/** The stored warnings (none when never collected or unreadable: the next collect rewrites it). */
+export async function readFilterWarnings(store: { read(path: string): Promise<string | undefined> }): Promise<FilterWarning[]> {
+  try {
+    const r = JSON.parse((await store.read(FILTERS_PATH)) ?? 'null') as FilterReport | null;
+    return r && Array.isArray(r.warnings) ? r.warnings.filter((w) => w && typeof w.text === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Lines for `copydesk status` (empty when nothing is filtered). */
+export function filterWarningsText(warnings: readonly FilterWarning[]): string {
+  if (!warnings.length) return '';
+  return `\nInbox: the networks' notification filters keep customers out of sight:\n${warnings.map((w) => `  ! ${w.text}\n`).join('')}`;
+}

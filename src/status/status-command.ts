@@ -10,7 +10,8 @@ import { statusText } from './status.ts';
 const HELP = `Usage: copydesk status
 
 Shows whether publishing is frozen (why, by whom, since when), the last successful publisher run,
-open failures from the ledger, and the next quiet period.
+open failures from the ledger, and the next quiet period; and the networks' notification filters
+that keep customers out of the feedback inbox (stored by \`copydesk inbox collect\`).
 `;
 
 export const statusCommand: Command = async (args, ctx) => {
@@ -27,6 +28,9 @@ export const statusCommand: Command = async (args, ctx) => {
     quietPeriods: repo.config.quietPeriods, storeDescription: store.description,
     runLink: (id) => runUrl(id, { server: ctx.env.GITHUB_SERVER_URL, repository: ctx.env.GITHUB_REPOSITORY }),
   }));
+  // The feedback inbox's filter warnings (src/feedback/notification-filters.ts), stored by `inbox collect`.
+  const { filterWarningsText, readFilterWarnings } = await import('../feedback/notification-filters.ts');
+  ctx.out(filterWarningsText(await readFilterWarnings(store)));
   if (repo.configProblems.length) ctx.err(`Note: ${repo.configProblems.length} problem(s) in copydesk.config.yaml; quiet periods shown may be incomplete. Run copydesk check.\n`);
   return 0;
 };

@@ -78,6 +78,9 @@ describe('copydesk inbox (subprocess)', () => {
     const json = JSON.parse((await cli(root, ['inbox', '--json'], env)).stdout) as { open: { visibility: string }[]; filters: { setting: string }[] };
     expect(json.open.map((c) => c.visibility)).toEqual(['direct', 'public']);
     expect(json.filters.map((w) => w.setting)).toEqual(['for_not_following']);
+    const status = await cli(root, ['status'], later);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/Inbox: the networks' notification filters keep customers out of sight:\n  ! Mastodon drops notifications from people you don't follow/);
     for (const out of [first.stdout, again.stdout, listed.stdout]) expect(out).not.toContain(f.token);
   });
 
