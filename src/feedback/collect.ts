@@ -11,8 +11,9 @@
  */
 import type { StateStore } from '../state/store.ts';
 import { conversationPath } from './conversation.ts';
-import type { Conversation, Cursor, FeedbackNetwork } from './conversation.ts';
-import { collectChange, cursorPath } from './conversation-store.ts';
+import type { Conversation, Cursor, FeedbackNetwork, SeenLine } from './conversation.ts';
+import { collectChange, cursorPath, seenPath } from './conversation-store.ts';
+import { parseJsonLines } from '../state/json-lines.ts';
 import type { CollectOutcome, NetworkFindings } from './conversation-store.ts';
 import type { FeedbackReader, TeamReply } from './feedback-reader.ts';
 
@@ -58,6 +59,32 @@ async function openConversations(store: StateStore, network: FeedbackNetwork): P
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/**
+ * A lost cursor, rebuilt from `seen`: the newest line whose message is really in its conversation.
+ * A line alone is not enough: a crash between writing `seen` and the conversation (folder backend)
+ * leaves lines whose messages must be read again, so the cursor must not pass them.
+ */
+async function cursorFromLedger(store: StateStore, network: FeedbackNetwork, fromIds: (ids: readonly string[]) => string | undefined): Promise<string | undefined> {
+  const lines = parseJsonLines<SeenLine>(await store.read(seenPath(network)));
+  const cache = new Map<string, Set<string>>();
+  for (const line of lines.slice(-500).reverse()) {
+    if (typeof line.conversation !== 'string' || typeof line.notificationId !== 'string') continue;
+    let ids = cache.get(line.conversation);
+    if (!ids) {
+      ids = new Set();
+      try {
+        const c = JSON.parse((await store.read(conversationPath(line.conversation))) ?? 'null') as Conversation | null;
+        for (const m of c?.messages ?? []) ids.add(m.notificationId);
+      } catch {
+        /* unreadable: its lines confirm nothing */
+      }
+      cache.set(line.conversation, ids);
+    }
+    if (ids.has(line.notificationId)) return fromIds([line.notificationId]);
+  }
+  return undefined;
+}
+
 /** Which `n` of `all` to check in the rotation step of `now`. */
 export function rotationWindow<T>(all: readonly T[], n: number, now: number, stepMs: number): T[] {
   if (all.length <= n) return [...all];
@@ -79,8 +106,9 @@ export async function collectFeedback(opts: CollectOptions): Promise<CollectRepo
       const c = JSON.parse((await store.read(cursorPath(network))) ?? 'null') as Cursor | null;
       if (c && typeof c.value === 'string') cursor = c.value;
     } catch {
-      /* a damaged cursor is only a lost optimisation: read from the newest page, `seen` dedups */
+      /* a damaged cursor is only a lost optimisation: `seen` dedups whatever is read again */
     }
+    if (cursor === undefined && reader.cursorFromSeen) cursor = await cursorFromLedger(store, network, reader.cursorFromSeen);
     const read = await reader.read(cursor);
     if (!read.ok) problems.push(`${network}: ${read.error}`);
     else if (read.truncated) truncated.push(network);

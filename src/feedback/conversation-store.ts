@@ -8,6 +8,12 @@
  * writes file by file) safe against a crash between the two files: the message is then added on
  * the next run, never lost and never doubled. On the git backend the whole change is one commit.
  *
+ * Write order matters for the folder backend (it writes the returned files in object order, one by
+ * one): conversations first, then the `seen` lines, then the cursor. A crash can then leave a
+ * message in its conversation without its `seen` line (repaired next run), never a cursor past a
+ * message that was not stored. A lost cursor is rebuilt only from `seen` lines whose message is in
+ * its conversation (collect.ts).
+ *
  * A run that finds nothing new (no new message, no further cursor, no newly answered conversation,
  * the same filter warnings) returns `null`: nothing is written, no commit is made.
  */

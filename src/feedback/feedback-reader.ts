@@ -46,6 +46,11 @@ export interface FeedbackReader {
   read(cursor: string | undefined): Promise<ReadResult>;
   /** Positive when cursor `a` is further on than `b` (cursors only move forward). */
   compareCursors(a: string, b: string): number;
+  /**
+   * Where to start when the stored cursor is missing or damaged, from the notification ids already
+   * taken in (`seen`), when the network's ids are ordered (Mastodon); undefined: the newest page.
+   */
+  cursorFromSeen?(notificationIds: readonly string[]): string | undefined;
   /** Did the team's account reply, on the network, to a customer message of this conversation? */
   teamReply(conversation: Conversation): Promise<TeamReplyResult>;
   /** The account's notification filters that would hide or drop customers. */

@@ -139,6 +139,8 @@ export function createMastodonReader(opts: MastodonReaderOptions): FeedbackReade
   return {
     network: 'mastodon',
     compareCursors: compareMastodonIds,
+    // Notification ids grow: the largest one taken in is exactly where the lost cursor was (or before it).
+    cursorFromSeen: (ids) => ids.filter((id) => /^\d+$/.test(id)).reduce<string | undefined>((max, id) => (max === undefined || compareMastodonIds(id, max) > 0 ? id : max), undefined),
 
     async read(cursor): Promise<ReadResult> {
       const who = await account();
