@@ -30,12 +30,20 @@ export interface AppViewServices {
 
 const PG_BIN_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
 
-function findPgBin(): string | undefined {
-  return PG_BIN_DIRS.find((d) => existsSync(path.join(d, 'initdb')) && existsSync(path.join(d, 'postgres')));
+function findPgBin(dirs: readonly string[]): string | undefined {
+  return dirs.find((d) => existsSync(path.join(d, 'initdb')) && existsSync(path.join(d, 'postgres')));
 }
 
-function findRedis(): string | undefined {
-  return ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
+const REDIS_PATHS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'];
+
+function findRedis(paths: readonly string[]): string | undefined {
+  return paths.find((p) => existsSync(p));
+}
+
+/** Where to look for the binaries (the Debian locations by default; tests of this helper pass others). */
+export interface AppViewServicesOptions {
+  pgBinDirs?: readonly string[];
+  redisPaths?: readonly string[];
 }
 
 /** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
@@ -82,9 +90,9 @@ function stopProcess(proc: ChildProcess): Promise<void> {
 }
 
 /** Start PostgreSQL and Redis on free loopback ports. */
-export async function startAppViewServices(): Promise<AppViewServices> {
-  const pgBin = findPgBin();
-  const redis = findRedis();
+export async function startAppViewServices(opts: AppViewServicesOptions = {}): Promise<AppViewServices> {
+  const pgBin = findPgBin(opts.pgBinDirs ?? PG_BIN_DIRS);
+  const redis = findRedis(opts.redisPaths ?? REDIS_PATHS);
   const missing = [!pgBin && 'postgresql (initdb, postgres)', !redis && 'redis-server'].filter(Boolean);
   if (missing.length) {
     throw new Error(
