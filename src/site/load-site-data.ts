@@ -18,6 +18,8 @@ import type { Post } from '../post/post.ts';
 import type { LedgerEvent } from '../schedule/ledger.ts';
 import { readLedgerAppendOrder } from '../schedule/ledger-write.ts';
 import type { StateStore } from '../state/store.ts';
+import { readFilterWarnings } from '../feedback/notification-filters.ts';
+import type { FilterWarning } from '../feedback/notification-filters.ts';
 import { buildSiteData, type SiteData, type SiteRuns } from './data.ts';
 import { holdingGuide } from './holding-guide.ts';
 import { readRuns } from './run-record.ts';
@@ -70,6 +72,8 @@ export interface LoadedSite {
    * frozen, and says so on every page instead of claiming it is not.
    */
   stateError?: string;
+  /** The feedback inbox's notification-filter warnings (`feedback/filters.json`), for the status page. */
+  inboxFilters: FilterWarning[];
 }
 
 export interface LoadOptions {
@@ -101,6 +105,7 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
   let runs: SiteRuns = {};
   let storeDescription = 'state store';
   let stateError: string | undefined;
+  let inboxFilters: FilterWarning[] = [];
   const warnings: string[] = [];
   try {
     const ctx: CommandContext = { root, now: new Date(now), env, out: () => {}, err: (t) => void warnings.push(t.trim()) };
@@ -110,7 +115,7 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
     // For people: a local folder is shown relative to the repository, not as a path on the build machine.
     storeDescription = store.description.replace(`${root}/`, '').replace(root, '.');
     // Append order, as the publisher and `copydesk plan` read it (clocks of two machines can differ).
-    [events, freezes, freezeLog, runs] = await Promise.all([readLedgerAppendOrder(store), readFreezes(store), readFreezeLog(store), readRuns(store)]);
+    [events, freezes, freezeLog, runs, inboxFilters] = await Promise.all([readLedgerAppendOrder(store), readFreezes(store), readFreezeLog(store), readRuns(store), readFilterWarnings(store)]);
   } catch (e) {
     stateError = `${(e as Error).message}${warnings.length ? ` (${warnings.join('; ')})` : ''}`;
   }
@@ -143,5 +148,5 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
     .sort((a, b) => a.post.id.localeCompare(b.post.id));
 
   const data = buildSiteData({ posts, events, freezes, freezeLog, config, now, runs });
-  return { data, holding, problems, failedFiles: loaded.failed, media, storeDescription, ...(stateError ? { stateError } : {}) };
+  return { data, holding, problems, failedFiles: loaded.failed, media, storeDescription, inboxFilters, ...(stateError ? { stateError } : {}) };
 }
