@@ -21,6 +21,7 @@ import { githubFromEnv } from '../github/github-env.ts';
 import { createWriteAccessLookup } from '../github/write-access.ts';
 import { openCrisisStore } from '../state/open-crisis-store.ts';
 import { COMMENT_COMMANDS, replyCommandOf } from './comment-command.ts';
+import { inboxCollectCommand, inboxListCommand } from './inbox-collect-command.ts';
 import { createRedactor, secretValues } from '../publish/redact.ts';
 import { createSecretSink } from '../publish/secret-sink.ts';
 import { resolveChannels } from '../publish/channels.ts';
@@ -84,7 +85,10 @@ A freeze stops replies: an approved reply it holds is recorded missed and is not
 thaw unless a team member approves it again.
 `;
 
-const HELP = `Usage: copydesk inbox <subcommand>
+const HELP = `Usage: copydesk inbox [--json]    the open conversations, most urgent first
+       copydesk inbox <subcommand>
+
+  collect                read new mentions, replies and quotes into conversations (the publish workflow)
 
   sync                   one GitHub issue per conversation: tone, clock, overdue mention
   comment --from-event   a team member's command comment on a conversation's issue
@@ -204,11 +208,13 @@ const comment: Command = async (args, ctx) => {
 };
 
 /** Subcommands of `copydesk inbox`; add one entry per subcommand. */
-export const INBOX_SUBCOMMANDS: Record<string, Command> = { sync, comment, send: (args, ctx) => sendCmd(args, ctx) };
+export const INBOX_SUBCOMMANDS: Record<string, Command> = { collect: inboxCollectCommand, sync, comment, send: (args, ctx) => sendCmd(args, ctx) };
 
 export const inboxCommand: Command = async (args, ctx) => {
   const [sub, ...rest] = args;
-  if (!sub || sub === '--help' || sub === '-h') return ctx.out(HELP), sub ? 0 : 2;
+  if (sub === '--help' || sub === '-h' || sub === 'help') return ctx.out(HELP), 0;
+  // No subcommand (or only --json): the list of open conversations.
+  if (sub === undefined || sub.startsWith('--')) return inboxListCommand(args, ctx);
   const run = Object.hasOwn(INBOX_SUBCOMMANDS, sub) ? INBOX_SUBCOMMANDS[sub] : undefined;
   if (!run) throw new UsageError(`unknown subcommand "${sub}" (subcommands: ${Object.keys(INBOX_SUBCOMMANDS).join(', ')})`);
   return run(rest, ctx);

@@ -18,6 +18,8 @@ import type { Post } from '../post/post.ts';
 import type { LedgerEvent } from '../schedule/ledger.ts';
 import { readLedgerAppendOrder } from '../schedule/ledger-write.ts';
 import type { StateStore } from '../state/store.ts';
+import { readFilterWarnings } from '../feedback/notification-filters.ts';
+import type { FilterWarning } from '../feedback/notification-filters.ts';
 import { buildSiteData, type SiteData, type SiteRuns } from './data.ts';
 import { holdingGuide } from './holding-guide.ts';
 import { readRuns } from './run-record.ts';
@@ -78,6 +80,8 @@ export interface LoadedSite {
    * frozen, and says so on every page instead of claiming it is not.
    */
   stateError?: string;
+  /** The feedback inbox's notification-filter warnings (`feedback/filters.json`), for the status page. */
+  inboxFilters: FilterWarning[];
 }
 
 export interface LoadOptions {
@@ -111,6 +115,7 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
   let cards: SiteCard[] = [];
   let storeDescription = 'state store';
   let stateError: string | undefined;
+  let inboxFilters: FilterWarning[] = [];
   const warnings: string[] = [];
   try {
     const ctx: CommandContext = { root, now: new Date(now), env, out: () => {}, err: (t) => void warnings.push(t.trim()) };
@@ -121,7 +126,7 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
     storeDescription = store.description.replace(`${root}/`, '').replace(root, '.');
     // Append order, as the publisher and `copydesk plan` read it (clocks of two machines can differ).
     let inbox;
-    [events, freezes, freezeLog, runs, inbox, cards] = await Promise.all([readLedgerAppendOrder(store), readFreezes(store), readFreezeLog(store), readRuns(store), readConversations(store), readSiteCards(store, posts)]);
+    [events, freezes, freezeLog, runs, inbox, cards, inboxFilters] = await Promise.all([readLedgerAppendOrder(store), readFreezes(store), readFreezeLog(store), readRuns(store), readConversations(store), readSiteCards(store, posts), readFilterWarnings(store)]);
     conversations = inbox.conversations;
   } catch (e) {
     stateError = `${(e as Error).message}${warnings.length ? ` (${warnings.join('; ')})` : ''}`;
@@ -156,5 +161,5 @@ export async function loadSiteData({ root, now, env, openStore }: LoadOptions): 
 
   const data = buildSiteData({ posts, events, freezes, freezeLog, config, now, runs });
   const inbox = inboxView(conversations, config.feedback, config.lang, now);
-  return { data, holding, problems, failedFiles: loaded.failed, media, storeDescription, inbox, cards, ...(stateError ? { stateError } : {}) };
+  return { data, holding, problems, failedFiles: loaded.failed, media, storeDescription, inbox, cards, inboxFilters, ...(stateError ? { stateError } : {}) };
 }

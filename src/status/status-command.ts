@@ -11,8 +11,9 @@ import { credentialExpiries } from '../config/credential-lifetime.ts';
 const HELP = `Usage: copydesk status
 
 Shows whether publishing is frozen (why, by whom, since when), the last successful publisher run,
-open failures from the ledger, the next quiet period, and when each token in the credentials
-register expires (Threads and LinkedIn: 60 days after \`rotated\`).
+open failures from the ledger, the next quiet period, when each token in the credentials
+register expires (Threads and LinkedIn: 60 days after \`rotated\`), and the networks' notification
+filters that keep customers out of the feedback inbox (stored by \`copydesk inbox collect\`).
 `;
 
 export const statusCommand: Command = async (args, ctx) => {
@@ -30,6 +31,9 @@ export const statusCommand: Command = async (args, ctx) => {
     credentialExpiries: credentialExpiries(repo.config.credentials, ctx.now.getTime(), repo.config.credentialNoticeDays),
     runLink: (id) => runUrl(id, { server: ctx.env.GITHUB_SERVER_URL, repository: ctx.env.GITHUB_REPOSITORY }),
   }));
+  // The feedback inbox's filter warnings (src/feedback/notification-filters.ts), stored by `inbox collect`.
+  const { filterWarningsText, readFilterWarnings } = await import('../feedback/notification-filters.ts');
+  ctx.out(filterWarningsText(await readFilterWarnings(store)));
   if (repo.configProblems.length) ctx.err(`Note: ${repo.configProblems.length} problem(s) in copydesk.config.yaml; quiet periods shown may be incomplete. Run copydesk check.\n`);
   return 0;
 };

@@ -11,6 +11,15 @@
  * - `GET  /api/v1/accounts/:id/statuses`           https://docs.joinmastodon.org/methods/accounts/#statuses
  *   (paginated with `max_id`/`since_id`/`min_id` and a `Link` header: https://docs.joinmastodon.org/api/guidelines/#pagination)
  * - rate-limit headers                              https://docs.joinmastodon.org/api/rate-limits/
+ * - `GET  /api/v1/notifications`                   https://docs.joinmastodon.org/methods/notifications/#get
+ *   (types[], exclude_types[], include_filtered, account_id; paginated like statuses, `Link` header)
+ * - `GET  /api/v2/notifications/policy`            https://docs.joinmastodon.org/methods/notifications/#get-policy
+ * - `GET  /api/v1/statuses/:id/context`            https://docs.joinmastodon.org/methods/statuses/#context
+ *
+ * Customers are other accounts (`addAccount`); `receiveMention` makes one of them write a status
+ * that mentions the team (any visibility, `direct` included, optionally replying to another
+ * status) and the notification Mastodon would create for it, unless the policy drops it. A
+ * notification the policy filters is only listed with `include_filtered=true`.
  *
  * Anything else (another path or method, a missing `Authorization` header, a status without
  * `Idempotency-Key`, `scheduled_at`, an undocumented parameter) is answered with HTTP 599 and
@@ -68,6 +77,39 @@ export interface FakeStatus {
   url: string;
   /** For a status by someone else (a customer, `addCustomerStatus`): their `acct`; absent for the token's own account. */
   author?: string;
+  /** The author's account id; absent: the team's account. */
+  accountId?: string;
+}
+
+/** Another account on the fake (a customer). */
+export interface FakeAccount {
+  id: string;
+  /** `maria` (local) or `maria@other.example` (remote). */
+  acct: string;
+  display_name: string;
+  /** ISO creation time. */
+  created_at: string;
+}
+
+/** One notification of the team's account. */
+export interface FakeNotification {
+  id: string;
+  type: 'mention';
+  created_at: string;
+  accountId: string;
+  statusId: string;
+  /** The notification policy filtered it: listed only with `include_filtered=true`. */
+  filtered: boolean;
+}
+
+/** `GET /api/v2/notifications/policy` values. */
+export type PolicyValue = 'accept' | 'filter' | 'drop';
+export interface FakeNotificationPolicy {
+  for_not_following: PolicyValue;
+  for_not_followers: PolicyValue;
+  for_new_accounts: PolicyValue;
+  for_private_mentions: PolicyValue;
+  for_limited_accounts: PolicyValue;
 }
 
 /** One request the fake received. */
@@ -161,6 +203,19 @@ export interface MastodonFake {
   issueToken(value: string): void;
   /** Stop the server and drop open connections. */
   close(): Promise<void>;
+  /** Notifications of the team's account, oldest first. */
+  readonly notifications: FakeNotification[];
+  /** The notification policy (edit it in tests; default: everything accepted). */
+  policy: FakeNotificationPolicy;
+  /** Answer `GET /api/v2/notifications/policy` with 404, as servers before 4.3 do. */
+  policyUnsupported: boolean;
+  /** Create a customer account. */
+  addAccount(acct: string, opts?: { displayName?: string; createdAt?: string }): FakeAccount;
+  /**
+   * `account` writes a status mentioning the team. `filter`: the policy kept it aside (listed only
+   * with include_filtered); `drop`: no notification at all. Returns the status.
+   */
+  receiveMention(account: FakeAccount, text: string, opts?: { visibility?: 'public' | 'unlisted' | 'private' | 'direct'; inReplyTo?: string; policy?: 'accept' | 'filter' | 'drop'; language?: string }): FakeStatus;
 }
 
 /** Mastodon's idempotency window: keys are "stored for up to 1 hour". */
@@ -276,6 +331,14 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
   const statuses: FakeStatus[] = [];
   const deleted: FakeStatus[] = [];
   const deleteFaults: DeleteFault[] = [];
+  /** Statuses by other accounts (customers): not in `statuses`, which are the team's. */
+  const remoteStatuses: FakeStatus[] = [];
+  const accounts: FakeAccount[] = [];
+  const notifications: FakeNotification[] = [];
+  let nextAccount = 109000000000000100n;
+  let nextNotification = 500001n;
+  const policy: FakeNotificationPolicy = { for_not_following: 'accept', for_not_followers: 'accept', for_new_accounts: 'accept', for_private_mentions: 'accept', for_limited_accounts: 'accept' };
+  let policyUnsupported = false;
   const media: FakeMedia[] = [];
   const idempotency = new Map<string, { statusId: string; at: number }>();
   const faults: StatusFault[] = [];
@@ -344,6 +407,22 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
 
   const customerAccount = (acct: string): { id: string; username: string; acct: string; display_name: string; url: string; locked: boolean; bot: boolean } => ({ id: `2${[...acct].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 1e9, 7)}`, username: acct.split('@')[0]!, acct, display_name: acct, url: `${base}/@${acct}`, locked: false, bot: false });
   const mentionsOf = (text: string) => [...text.matchAll(/(?:^|[^\w/@])@(\w+(?:@[a-z0-9-]+(?:\.[a-z0-9-]+)+)?)/gi)].map((m) => ({ ...customerAccount(m[1]!), acct: m[1]! }));
+  function otherAccountJson(id: string): Record<string, unknown> {
+    const a = accounts.find((x) => x.id === id)!;
+    const local = !a.acct.includes('@');
+    return {
+      id: a.id,
+      username: a.acct.split('@')[0],
+      acct: a.acct,
+      display_name: a.display_name,
+      url: local ? `${base}/@${a.acct}` : `https://${a.acct.split('@')[1]}/@${a.acct.split('@')[0]}`,
+      created_at: a.created_at,
+      locked: false,
+      bot: false,
+    };
+  }
+
+  const findStatus = (id: string): FakeStatus | undefined => statuses.find((s) => s.id === id) ?? remoteStatuses.find((s) => s.id === id);
 
   function statusJson(s: FakeStatus): Record<string, unknown> {
     const parent = s.in_reply_to_id ? statuses.find((x) => x.id === s.in_reply_to_id) : undefined;
@@ -351,7 +430,7 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
       id: s.id,
       created_at: s.created_at,
       in_reply_to_id: s.in_reply_to_id,
-      in_reply_to_account_id: parent ? (parent.author ? customerAccount(parent.author).id : accountId) : null,
+      in_reply_to_account_id: parent ? (parent.author ? customerAccount(parent.author).id : (parent.accountId ?? accountId)) : s.in_reply_to_id ? (findStatus(s.in_reply_to_id)?.accountId ?? accountId) : null,
       sensitive: false,
       spoiler_text: '',
       visibility: s.visibility,
@@ -364,7 +443,7 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
       content: s.content,
       reblog: null,
       application: { name: 'copydesk', website: null },
-      account: s.author ? customerAccount(s.author) : account(),
+      account: s.author ? customerAccount(s.author) : s.accountId ? otherAccountJson(s.accountId) : account(),
       media_attachments: s.media.map(mediaJson),
       mentions: mentionsOf(s.text).map((m) => ({ id: m.id, username: m.username, acct: m.acct, url: m.url })),
       tags: [],
@@ -575,7 +654,7 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
           });
         }
       }
-      if (p.in_reply_to_id !== undefined && !statuses.some((s) => s.id === p.in_reply_to_id)) {
+      if (p.in_reply_to_id !== undefined && !findStatus(p.in_reply_to_id)) {
         return send(res, 404, { error: 'Record not found' });
       }
       status = createStatus(p, key);
@@ -627,6 +706,85 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
       headers.Link = links.join(', ');
     }
     send(res, 200, list.map(statusJson), headers);
+  }
+
+  /**
+   * `GET /api/v1/notifications`: newest first, `limit` (default 40, max 80), `max_id`/`since_id`/
+   * `min_id` as for statuses, `types[]`/`exclude_types[]`, `account_id`, `include_filtered`
+   * (default false: filtered notifications are left out). `Link` header like Mastodon's.
+   */
+  function listNotifications(res: ServerResponse, url: URL): void {
+    const documented = new Set(['max_id', 'since_id', 'min_id', 'limit', 'types[]', 'exclude_types[]', 'account_id', 'include_filtered', 'grouped_types[]']);
+    const keys = [...new Set([...url.searchParams.keys()])];
+    const extra = keys.filter((k) => !documented.has(k));
+    if (extra.length) return violate(res, `GET /api/v1/notifications with undocumented parameter(s) ${extra.join(', ')}`);
+    const q = url.searchParams;
+    for (const k of ['max_id', 'since_id', 'min_id'] as const) {
+      const v = q.get(k);
+      if (v !== null && !/^\d+$/.test(v)) return violate(res, `${k} "${v}" is not a notification id`);
+    }
+    const known = new Set(['mention', 'status', 'reblog', 'follow', 'follow_request', 'favourite', 'poll', 'update', 'admin.sign_up', 'admin.report', 'severed_relationships', 'moderation_warning', 'quote', 'quoted_update']);
+    for (const t of [...q.getAll('types[]'), ...q.getAll('exclude_types[]')]) if (!known.has(t)) return violate(res, `notification type "${t}" is not documented`);
+    const inc = q.get('include_filtered');
+    if (inc !== null && inc !== 'true' && inc !== 'false') return violate(res, `include_filtered "${inc}" is not a boolean`);
+    const asked = q.get('limit') === null ? 40 : Number(q.get('limit'));
+    const limit = Number.isInteger(asked) && asked > 0 ? Math.min(asked, 80) : 40;
+    const big = (v: string | null) => (v === null ? undefined : BigInt(v));
+    const maxId = big(q.get('max_id'));
+    const sinceId = big(q.get('since_id'));
+    const minId = big(q.get('min_id'));
+    const types = q.getAll('types[]');
+    const exclude = q.getAll('exclude_types[]');
+    let list = notifications.filter(
+      (n) =>
+        (inc === 'true' || !n.filtered) &&
+        (types.length === 0 || types.includes(n.type)) &&
+        !exclude.includes(n.type) &&
+        (q.get('account_id') === null || n.accountId === q.get('account_id')) &&
+        (maxId === undefined || BigInt(n.id) < maxId) &&
+        (sinceId === undefined || BigInt(n.id) > sinceId) &&
+        (minId === undefined || BigInt(n.id) > minId),
+    );
+    list = minId !== undefined ? list.slice(0, limit).reverse() : [...list].reverse().slice(0, limit);
+    const headers: Record<string, string> = {};
+    if (list.length) {
+      const self = `${base}/api/v1/notifications`;
+      const links = [`<${self}?limit=${limit}&min_id=${list[0]!.id}>; rel="prev"`];
+      if (list.length === limit) links.unshift(`<${self}?limit=${limit}&max_id=${list.at(-1)!.id}>; rel="next"`);
+      headers.Link = links.join(', ');
+    }
+    send(
+      res,
+      200,
+      list.map((n) => ({
+        id: n.id,
+        type: n.type,
+        created_at: n.created_at,
+        group_key: `ungrouped-${n.id}`,
+        account: otherAccountJson(n.accountId),
+        status: statusJson(findStatus(n.statusId)!),
+        ...(n.filtered ? { filtered: true } : {}),
+      })),
+      headers,
+    );
+  }
+
+  /** `GET /api/v1/statuses/:id/context`: ancestors (root first) and descendants (depth first). */
+  function statusContext(res: ServerResponse, id: string): void {
+    const s = findStatus(id);
+    if (!s) return send(res, 404, { error: 'Record not found' });
+    const ancestors: FakeStatus[] = [];
+    for (let p = s.in_reply_to_id ? findStatus(s.in_reply_to_id) : undefined; p; p = p.in_reply_to_id ? findStatus(p.in_reply_to_id) : undefined) ancestors.unshift(p);
+    const all = [...statuses, ...remoteStatuses].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    const descendants: FakeStatus[] = [];
+    const walk = (parent: string) => {
+      for (const c of all.filter((x) => x.in_reply_to_id === parent)) {
+        descendants.push(c);
+        walk(c.id);
+      }
+    };
+    walk(s.id);
+    send(res, 200, { ancestors: ancestors.map(statusJson), descendants: descendants.map(statusJson) });
   }
 
   function instanceJson(): Record<string, unknown> {
@@ -711,6 +869,22 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
       if (!authorised(req, res, record, false)) return;
       return accountStatuses(res, decodeURIComponent(statusesMatch[1] ?? ''), record.query);
     }
+    if (method === 'GET' && path === '/api/v1/notifications') {
+      if (!authorised(req, res, record, true)) return;
+      return listNotifications(res, parsed);
+    }
+    if (method === 'GET' && path === '/api/v2/notifications/policy') {
+      if (!authorised(req, res, record, true)) return;
+      if (Object.keys(record.query).length) return violate(res, 'GET /api/v2/notifications/policy takes no parameters');
+      if (policyUnsupported) return send(res, 404, { error: 'Record not found' });
+      return send(res, 200, { ...policy, summary: { pending_requests_count: 0, pending_notifications_count: notifications.filter((n) => n.filtered).length } });
+    }
+    const contextMatch = /^\/api\/v1\/statuses\/([^/]+)\/context$/.exec(path);
+    if (method === 'GET' && contextMatch) {
+      if (!authorised(req, res, record, false)) return;
+      if (Object.keys(record.query).length) return violate(res, 'GET /api/v1/statuses/:id/context takes no parameters');
+      return statusContext(res, decodeURIComponent(contextMatch[1] ?? ''));
+    }
     violate(res, `unexpected request ${method} ${path}`);
   }
 
@@ -771,6 +945,46 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
     issueToken(value: string) {
       token = value;
       tokenValid = true;
+    },
+    notifications,
+    get policy() {
+      return policy;
+    },
+    set policy(value: FakeNotificationPolicy) {
+      Object.assign(policy, value);
+    },
+    get policyUnsupported() {
+      return policyUnsupported;
+    },
+    set policyUnsupported(value: boolean) {
+      policyUnsupported = value;
+    },
+    addAccount(acct, o = {}) {
+      const a: FakeAccount = { id: String(nextAccount++), acct, display_name: o.displayName ?? acct, created_at: o.createdAt ?? new Date(state.now - 365 * 86_400_000).toISOString() };
+      accounts.push(a);
+      return a;
+    },
+    receiveMention(from, text, o = {}) {
+      if (o.inReplyTo !== undefined && !findStatus(o.inReplyTo)) throw new Error(`fake mastodon: no status ${o.inReplyTo} to reply to`);
+      const id = String(nextStatus++);
+      const s: FakeStatus = {
+        id,
+        created_at: new Date(state.now).toISOString(),
+        text,
+        content: renderStatusHtml(text, base),
+        in_reply_to_id: o.inReplyTo ?? null,
+        visibility: o.visibility ?? 'public',
+        language: o.language ?? null,
+        media: [],
+        idempotencyKey: '',
+        url: `${base}/@${from.acct}/${id}`,
+        accountId: from.id,
+      };
+      remoteStatuses.push(s);
+      if (o.policy !== 'drop') {
+        notifications.push({ id: String(nextNotification++), type: 'mention', created_at: s.created_at, accountId: from.id, statusId: id, filtered: o.policy === 'filter' });
+      }
+      return s;
     },
     close() {
       for (const socket of sockets) socket.destroy();

@@ -78,7 +78,7 @@ describe('per-network text', () => {
     const [d] = problem('Hi.\n::: myspace\nHi.\n:::\n');
     expect(d).toMatchObject({ line: 7 });
     expect(d!.message).toContain('"myspace" is not a network');
-    expect(d!.fix).toContain('bluesky, mastodon, x, linkedin, threads');
+    expect(d!.fix).toContain('bluesky, mastodon, threads, x, linkedin');
   });
 
   it('refuses an empty variant', () => {
