@@ -23,6 +23,15 @@
  *   witness (GitHub rulesets protect branches and tags, not other refs); a deleted witness is
  *   re-created by the next write (trust on first use, as on the very first run). Branch protection
  *   on the state branch (`setup github`) is the first line; the witness catches what gets past it.
+ * - Fetch only what is read: in a shallow repository (an Actions checkout, `fetch-depth: 1`) the
+ *   branch and the witness are fetched with `--depth 1`, so a tick costs the same after a year of
+ *   state commits as on the first day (bench/tick.bench.ts). Reads need the tip's tree only; a
+ *   push needs only that the remote has the parent. The witness check needs history only when the
+ *   witness is not the tip itself (someone moved the branch without copydesk): then, and only then,
+ *   the branch's whole history is fetched (`--depth=2147483647`, git's "infinite") and the ancestry
+ *   checked as before. A full clone is never made shallow (a `--depth` fetch there would cut its
+ *   history of the branch); its fetches bring only new commits anyway.
+ *   https://git-scm.com/docs/git-fetch#Documentation/git-fetch.txt---depthltdepthgt
  *
  * Plumbing reference: https://git-scm.com/docs/git-commit-tree, https://git-scm.com/docs/git-update-index,
  * https://git-scm.com/docs/git-cat-file#_batch_output, https://git-scm.com/docs/git-push.
@@ -120,6 +129,8 @@ export function createGitStore(opts: GitStoreOptions): StateStore {
   let pending = new Map<string, { resolve: (v: string) => void; reject: (e: unknown) => void }[]>();
   let flushScheduled = false;
   let queue: Promise<unknown> = Promise.resolve();
+  /** Whether the repository is shallow (looked up once; see "Fetch only what is read"). */
+  let shallow: Promise<boolean> | undefined;
 
   function run(args: string[], o: RunOptions = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
@@ -163,7 +174,9 @@ export function createGitStore(opts: GitStoreOptions): StateStore {
     }
     // The witness by a pattern: a missing one is no error (first run), and --prune drops a stale copy.
     const witnessSpec = `+refs/copydesk/tips/*:refs/copydesk-remote/${remote}/tips/*`;
-    const fetchArgs = ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--prune', remote];
+    shallow ??= run(['rev-parse', '--is-shallow-repository']).then((r) => r.stdout.toString('utf8').trim() === 'true');
+    const depth = (await shallow) ? ['--depth=1'] : [];
+    const fetchArgs = ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--prune', ...depth, remote];
     const r = await run([...fetchArgs, `+refs/heads/${branch}:${trackingRef}`, witnessSpec], { okCodes: [1, 128] });
     if (r.code !== 0) {
       if (!/couldn't find remote ref|could not find remote ref/i.test(r.stderr)) throw new GitError(`cannot fetch ${branch} from ${remote}: ${r.stderr.trim()}`, r.stderr);
@@ -181,6 +194,16 @@ export function createGitStore(opts: GitStoreOptions): StateStore {
   async function verify(current: string | null): Promise<void> {
     const recorded = await resolveRef(witnessTracking);
     if (!recorded) return;
+    if (current) {
+      if (current === recorded) return;
+      if (remote && (await shallow)) {
+        // Only the tip came with the shallow fetch: bring the branch's whole history (a failed
+        // fetch is a GitError, never taken for a rewrite). If the branch moved meanwhile, the
+        // witness must be an ancestor of the new tip just the same.
+        await run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=2147483647', remote, `+refs/heads/${branch}:${trackingRef}`]);
+        tip = current = await resolveLocalTip();
+      }
+    }
     if (current) {
       if (current === recorded) return;
       const r = await run(['merge-base', '--is-ancestor', recorded, current], { okCodes: [1, 128] });

@@ -218,3 +218,99 @@ describe('the state branch rewritten under copydesk (issue 9 §6)', () => {
     await expect(createGitStore({ repoDir: repo, branch: BRANCH }).refresh()).rejects.toBeInstanceOf(StateRewrittenError);
   });
 });
+
+describe('a runner checkout fetches only what it reads (issue 10 §6: tick time flat over a year)', () => {
+  /** A fresh checkout as actions/checkout makes one: `--depth 1`, main only. */
+  const runnerClone = async (root: string, remote: string, name: string) => {
+    const dir = join(root, name);
+    await git(root, 'clone', '-q', '--depth', '1', `file://${remote}`, dir);
+    return dir;
+  };
+  const count = async (repo: string, ref: string) => Number((await git(repo, 'rev-list', '--count', ref)).trim());
+
+  test('a shallow checkout fetches the tip of a long state branch only, and its write keeps the history whole', async () => {
+    const { root, remote, clones } = await fixture(1);
+    const writer = createGitStore({ repoDir: clones[0]!, branch: BRANCH, remote: 'origin', sleep: fast });
+    for (let i = 0; i < 40; i++) await writer.update(`w${i}`, append(`line ${i}`));
+    const runner = await runnerClone(root, remote, 'runner');
+    const s = createGitStore({ repoDir: runner, branch: BRANCH, remote: 'origin', sleep: fast });
+    await s.refresh();
+    // One commit of the state branch reached the runner, not forty.
+    expect(await count(runner, `refs/remotes/origin/${BRANCH}`)).toBe(1);
+    expect((await s.read('ledger/p.jsonl'))!.trim().split('\n')).toHaveLength(40);
+    await s.update('runner', append('from the runner'));
+    // On the remote: the runner's commit sits on top of the forty, linear, nothing lost.
+    expect(await count(remote, BRANCH)).toBe(41);
+    expect((await git(remote, 'rev-list', '--merges', BRANCH)).trim()).toBe('');
+    const text = await git(remote, 'show', `${BRANCH}:ledger/p.jsonl`);
+    expect(text.trim().split('\n')).toEqual([...Array.from({ length: 40 }, (_, i) => `line ${i}`), 'from the runner']);
+    expect((await git(remote, 'rev-parse', `refs/copydesk/tips/${BRANCH}`)).trim()).toBe((await git(remote, 'rev-parse', BRANCH)).trim());
+  });
+
+  test('two shallow runners racing: the rejected one re-applies on the other\'s tip, no line lost', async () => {
+    const { root, remote, clones } = await fixture(1);
+    const seed = createGitStore({ repoDir: clones[0]!, branch: BRANCH, remote: 'origin', sleep: fast });
+    for (let i = 0; i < 5; i++) await seed.update(`s${i}`, append(`seed ${i}`));
+    const [a, b] = await Promise.all([runnerClone(root, remote, 'ra'), runnerClone(root, remote, 'rb')]);
+    const sa = createGitStore({ repoDir: a, branch: BRANCH, remote: 'origin', sleep: fast });
+    const sb = createGitStore({ repoDir: b, branch: BRANCH, remote: 'origin', sleep: fast });
+    await Promise.all([sa.refresh(), sb.refresh()]);
+    await sa.update('a', append('from a'));
+    // b still believes the old tip: its push is rejected, it fetches (the tip only) and retries.
+    await sb.update('b', append('from b'));
+    expect((await git(remote, 'show', `${BRANCH}:ledger/p.jsonl`)).trim().split('\n').slice(-2)).toEqual(['from a', 'from b']);
+    expect(await count(remote, BRANCH)).toBe(7);
+    expect(await count(b, `refs/remotes/origin/${BRANCH}`)).toBeLessThanOrEqual(2);
+  });
+
+  test('a shallow checkout still trusts a branch someone moved forward by hand (the witness behind the tip)', async () => {
+    const { root, remote, clones } = await fixture(2);
+    const writer = createGitStore({ repoDir: clones[0]!, branch: BRANCH, remote: 'origin', sleep: fast });
+    for (let i = 0; i < 3; i++) await writer.update(`w${i}`, append(`line ${i}`));
+    // A person adds a commit on top without copydesk: a fast-forward, the witness stays behind.
+    const person = clones[1]!;
+    await git(person, 'fetch', '-q', 'origin', `${BRANCH}:${BRANCH}`);
+    const tree = (await git(person, 'rev-parse', `${BRANCH}^{tree}`)).trim();
+    const mine = (await git(person, 'commit-tree', tree, '-p', BRANCH, '-m', 'a note by hand')).trim();
+    await git(person, 'push', '-q', 'origin', `${mine}:refs/heads/${BRANCH}`);
+    expect((await git(remote, 'rev-parse', `refs/copydesk/tips/${BRANCH}`)).trim()).not.toBe(mine);
+    const runner = await runnerClone(root, remote, 'runner');
+    const s = createGitStore({ repoDir: runner, branch: BRANCH, remote: 'origin', sleep: fast });
+    await s.refresh();
+    expect(await s.read('ledger/p.jsonl')).toBe('line 0\nline 1\nline 2\n');
+    await s.update('runner', append('after the note'));
+    expect((await git(remote, 'log', '--format=%s', '-2', BRANCH)).trim().split('\n')).toEqual(['runner', 'a note by hand']);
+  });
+
+  test('a shallow checkout refuses a branch force-pushed to an older commit or to another history', async () => {
+    const { root, remote, clones } = await fixture(2);
+    await git(remote, 'config', 'receive.denyNonFastForwards', 'false');
+    const writer = createGitStore({ repoDir: clones[0]!, branch: BRANCH, remote: 'origin', sleep: fast });
+    for (let i = 0; i < 3; i++) await writer.update(`w${i}`, append(`line ${i}`));
+    const first = (await git(remote, 'rev-list', '--reverse', BRANCH)).trim().split('\n')[0]!;
+    await git(clones[1]!, 'fetch', '-q', 'origin', BRANCH);
+    await git(clones[1]!, 'push', '-q', '--force', 'origin', `${first}:refs/heads/${BRANCH}`);
+    const older = createGitStore({ repoDir: await runnerClone(root, remote, 'r1'), branch: BRANCH, remote: 'origin', sleep: fast });
+    const err = await older.refresh().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(StateRewrittenError);
+    expect((err as StateRewrittenError).found).toBe(first);
+    await expect(older.update('x', append('x'))).rejects.toBeInstanceOf(StateRewrittenError);
+    // Another history altogether.
+    await git(clones[1]!, 'checkout', '-q', '--orphan', 'blank');
+    await git(clones[1]!, 'commit', '-q', '--allow-empty', '-m', 'blank');
+    await git(clones[1]!, 'push', '-q', '--force', 'origin', `blank:refs/heads/${BRANCH}`);
+    const other = createGitStore({ repoDir: await runnerClone(root, remote, 'r2'), branch: BRANCH, remote: 'origin', sleep: fast });
+    await expect(other.refresh()).rejects.toBeInstanceOf(StateRewrittenError);
+    expect((await git(remote, 'log', '--format=%s', BRANCH)).trim()).toBe('blank');
+  });
+
+  test('a full clone stays a full clone (a shallow fetch would cut its history of the state branch)', async () => {
+    const { clones } = await fixture(1);
+    const s = createGitStore({ repoDir: clones[0]!, branch: BRANCH, remote: 'origin', sleep: fast });
+    for (let i = 0; i < 3; i++) await s.update(`w${i}`, append(`line ${i}`));
+    const again = createGitStore({ repoDir: clones[0]!, branch: BRANCH, remote: 'origin', sleep: fast });
+    await again.refresh();
+    expect((await git(clones[0]!, 'rev-parse', '--is-shallow-repository')).trim()).toBe('false');
+    expect(await count(clones[0]!, `refs/remotes/origin/${BRANCH}`)).toBe(3);
+  });
+});
