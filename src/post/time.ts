@@ -35,8 +35,26 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * Offsets already computed, per zone and instant: a site build asks for the same few thousand
+ * instants on every calendar and post page, and `formatToParts` is the costly part (bounded: a
+ * long-running process never grows it past OFFSET_CACHE_MAX entries).
+ */
+const offsets = new Map<string, number>();
+const OFFSET_CACHE_MAX = 50_000;
+
 /** Offset of `zone` from UTC at `instant`, in ms (Europe/Warsaw in winter: +3_600_000). */
 export function zoneOffset(instant: number, zone: string): number {
+  const key = `${zone}|${instant}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  const off = computeZoneOffset(instant, zone);
+  if (offsets.size >= OFFSET_CACHE_MAX) offsets.clear();
+  offsets.set(key, off);
+  return off;
+}
+
+function computeZoneOffset(instant: number, zone: string): number {
   const parts: Record<string, number> = {};
   for (const p of formatter(zone).formatToParts(new Date(instant))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);

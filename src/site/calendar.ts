@@ -104,19 +104,37 @@ export function byDate<T>(items: T[], instantOf: (item: T) => number | undefined
   return out;
 }
 
+/**
+ * One Intl.DateTimeFormat per language and style: creating one costs far more than formatting with
+ * it, and a site build formats thousands of dates in two languages.
+ * https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Intl/DateTimeFormat#performance
+ */
+const formats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(lang: string, style: 'long-date' | 'month' | 'short' | 'long'): Intl.DateTimeFormat {
+  const key = `${lang}|${style}`;
+  let f = formats.get(key);
+  if (!f) {
+    const opts: Intl.DateTimeFormatOptions =
+      style === 'long-date' ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } : style === 'month' ? { month: 'long', year: 'numeric' } : { weekday: style };
+    f = new Intl.DateTimeFormat(lang, { ...opts, timeZone: 'UTC' });
+    formats.set(key, f);
+  }
+  return f;
+}
+
 /** "Monday 15 March 2027" in the given language, for headings and screen readers. */
 export function longDate(date: string, lang = 'en-GB'): string {
-  return new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(toUtc(date)));
+  return dateFormat(lang, 'long-date').format(new Date(toUtc(date)));
 }
 
 /** "March 2027". */
 export function monthTitle(month: string, lang = 'en-GB'): string {
-  return new Intl.DateTimeFormat(lang, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(toUtc(`${month}-01`)));
+  return dateFormat(lang, 'month').format(new Date(toUtc(`${month}-01`)));
 }
 
 /** Short weekday names, Monday first ("Mon" … "Sun"). */
 export function weekdayNames(lang = 'en', style: 'short' | 'long' = 'short'): string[] {
-  const f = new Intl.DateTimeFormat(lang, { weekday: style, timeZone: 'UTC' });
+  const f = dateFormat(lang, style);
   return Array.from({ length: 7 }, (_, i) => f.format(new Date(Date.UTC(2027, 2, 15 + i))));
 }
 

@@ -45,6 +45,25 @@ async function playbookProblems(dir: string): Promise<Diagnostic[]> {
   return out;
 }
 
+/**
+ * Starlight's docs schema, built once for every `<StarlightPage>` instead of once per page.
+ * Starlight validates each generated page's frontmatter against this collection's schema and,
+ * for that, calls the schema function again on every page with a fresh image helper of its own
+ * (node_modules/@astrojs/starlight/dist/utils/starlight-page.js, `getStarlightPageFrontmatter`);
+ * building the zod schema is most of that cost (~1 s of a 1,000-post build). That helper captures
+ * nothing, so one schema serves them all. Content entries get Astro's image helper, which knows
+ * its entry's file (relative image paths): those keep a schema of their own, as before.
+ * https://starlight.astro.build/reference/frontmatter/ , https://starlight.astro.build/guides/pages/#custom-pages
+ */
+const starlightDocsSchema = docsSchema();
+type SchemaContext = Parameters<typeof starlightDocsSchema>[0];
+let pageSchema: ReturnType<typeof starlightDocsSchema> | undefined;
+const isStarlightPageHelper = (image: unknown) => typeof image === 'function' && String(image).includes('passed to `<StarlightPage>`');
+function playbookSchema(context: SchemaContext): ReturnType<typeof starlightDocsSchema> {
+  if (!isStarlightPageHelper(context.image)) return starlightDocsSchema(context);
+  return (pageSchema ??= starlightDocsSchema(context));
+}
+
 export const collections = {
   docs: defineCollection({
     loader: {
@@ -58,7 +77,7 @@ export const collections = {
         return pages.load(context);
       },
     },
-    schema: docsSchema(),
+    schema: playbookSchema,
   }),
   // Words Starlight does not translate itself (Pagefind's result counts in Polish), from
   // src/site/content/i18n/<lang>.json. https://starlight.astro.build/guides/i18n/#translate-starlights-ui
