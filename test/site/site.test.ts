@@ -725,12 +725,14 @@ describe('accessibility (axe, WCAG 2 A and AA)', () => {
     ['holding statements', 'frozen', '/holding/'],
     ['holding statement', 'thawed', '/holding/holding-oven-fire/'],
     ['call tree (Polish)', 'thawed', '/pl/roster/'],
+    ['inbox', 'thawed', '/inbox/'],
+    ['post page (sent, Retract)', 'thawed', '/posts/2027-03-sent-opening/'],
   ];
   // The dark theme changes only colours, so there the colour-contrast rule runs, on the pages
   // with the site's own colours (status badges, length warnings, freeze banner, cards).
   const runs = [
     { scheme: 'light', rules: undefined, pages: types },
-    { scheme: 'dark', rules: ['color-contrast'], pages: types.filter(([name]) => /calendar \(month\)|post|status|credentials|holding/.test(name)) },
+    { scheme: 'dark', rules: ['color-contrast'], pages: types.filter(([name]) => /calendar \(month\)|post|status|credentials|holding|inbox/.test(name)) },
   ] as const;
   for (const run of runs) {
     it(`no violations on any page type, ${run.scheme} theme${run.rules ? ` (${run.rules.join(', ')})` : ''}`, { timeout: 150_000 }, async () => {
@@ -784,6 +786,8 @@ describe('screenshots (test-results/site/)', () => {
       ['credentials', 'thawed', '/credentials/'],
       ['holding', 'thawed', '/holding/holding-oven-fire/'],
       ['call-tree-pl', 'thawed', '/pl/roster/'],
+      ['inbox', 'thawed', '/inbox/'],
+      ['post-sent', 'thawed', '/posts/2027-03-sent-opening/'],
     ];
     await rm(SHOTS, { recursive: true, force: true });
     await mkdir(SHOTS, { recursive: true });
