@@ -188,6 +188,7 @@ export function createBlueskyReader(opts: BlueskyReaderOptions): FeedbackReader 
         return { ok: false, error: text(p) };
       }
       const customer = new Set(conversation.messages.filter((m) => !m.fromTeam).map((m) => m.ref.id));
+      const after = conversation.answered?.at ?? -Infinity;
       let best: { ref: NetworkRef; at: number } | undefined;
       const walk = (node: unknown) => {
         const n = node as { post?: { uri?: unknown; cid?: unknown; author?: { did?: unknown }; record?: { reply?: { parent?: unknown }; createdAt?: unknown }; indexedAt?: unknown }; replies?: unknown[] };
@@ -198,7 +199,8 @@ export function createBlueskyReader(opts: BlueskyReaderOptions): FeedbackReader 
         if (self && post?.author?.did === s.did && parent && customer.has(parent.uri)) {
           const at = Date.parse(String(post.indexedAt ?? post.record?.createdAt ?? ''));
           const t = Number.isFinite(at) ? at : 0;
-          if (!best || t < best.at) best = { ref: refOf(self), at: t };
+          // A reopened conversation is answered only by a reply after its previous answer.
+          if (t > after && (!best || t < best.at)) best = { ref: refOf(self), at: t };
         }
         for (const r of Array.isArray(n.replies) ? n.replies : []) walk(r);
       };

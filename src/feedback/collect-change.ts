@@ -50,6 +50,8 @@ export interface CollectOutcome {
   opened: number;
   /** Conversations marked answered because the team replied on the network. */
   answered: number;
+  /** Answered conversations opened again because the customer wrote after the answer. */
+  reopened: number;
   /** Conversation files that could not be read (left untouched; their messages wait). */
   unreadable: string[];
   /** Whether the filter report changed. */
@@ -79,7 +81,7 @@ const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 export function collectChange(findings: readonly NetworkFindings[], now: Date, runId: string, outcome: CollectOutcome): StateChange {
   return async (read) => {
     const writes: Record<string, string> = {};
-    const result: CollectOutcome = { added: {}, opened: 0, answered: 0, unreadable: [], filtersChanged: false };
+    const result: CollectOutcome = { added: {}, opened: 0, answered: 0, reopened: 0, unreadable: [], filtersChanged: false };
     const seenAt = now.getTime();
     const at = now.toISOString();
 
@@ -104,6 +106,7 @@ export function collectChange(findings: readonly NetworkFindings[], now: Date, r
       const newLines: SeenLine[] = [];
       for (const c of changed.values()) {
         if (!existing.has(c.id)) result.opened += 1;
+        else if (existing.get(c.id)!.status === 'answered' && c.status === 'open') result.reopened += 1;
         const before = new Set(existing.get(c.id)?.messages.map((m) => m.notificationId));
         for (const m of c.messages) if (!before.has(m.notificationId)) added += 1;
       }
@@ -119,6 +122,8 @@ export function collectChange(findings: readonly NetworkFindings[], now: Date, r
         if (unreadable.has(id)) continue;
         const c = changed.get(id) ?? existing.get(id);
         if (!c || c.status !== 'open') continue;
+        // A reopened conversation keeps its previous answer: only a later reply answers it again.
+        if (c.answered && reply.at <= c.answered.at) continue;
         changed.set(id, { ...c, status: 'answered', answered: { at: reply.at, by: 'network', ref: reply.ref } });
         result.answered += 1;
       }

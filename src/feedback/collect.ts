@@ -134,7 +134,7 @@ export async function collectFeedback(opts: CollectOptions): Promise<CollectRepo
     });
   }
 
-  const outcome: CollectOutcome = { added: {}, opened: 0, answered: 0, unreadable: [], filtersChanged: false };
+  const outcome: CollectOutcome = { added: {}, opened: 0, answered: 0, reopened: 0, unreadable: [], filtersChanged: false };
   let wrote = false;
   const change = collectChange(findings, now, opts.runId, outcome);
   await store.update(`inbox: collect (${opts.runId})`, async (read) => {

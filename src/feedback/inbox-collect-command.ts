@@ -7,8 +7,7 @@ import { parseArgs, UsageError, type Command, type CommandContext } from '../cli
 import { loadConfig } from '../config/load-config.ts';
 import { defaultConfig } from '../config/config.ts';
 import { runIdFrom } from '../publish/publish-command.ts';
-import { createRedactor, secretValues } from '../publish/redact.ts';
-import { createSecretSink } from '../publish/secret-sink.ts';
+import { runSecrets } from '../publish/secret-sink.ts';
 import { openStateStore } from '../state/open-store.ts';
 import type { StateStore } from '../state/store.ts';
 import { StateRewrittenError } from '../state/store.ts';
@@ -91,9 +90,7 @@ async function collect(ctx: CommandContext): Promise<number> {
     return 1;
   }
   const config = loaded.config;
-  const envSecrets = secretValues(ctx.env);
-  const redact = createRedactor(envSecrets);
-  const onSecret = createSecretSink({ redactor: redact, inActions: ctx.env.GITHUB_ACTIONS === 'true', write: ctx.out, alreadyMasked: envSecrets });
+  const { redact, onSecret } = runSecrets(ctx.env, ctx.out);
   const out = (t: string) => ctx.out(redact(t));
   const { feedbackReaders } = await import('./feedback-readers.ts');
   const setup = await feedbackReaders({ config, env: ctx.env, onSecret });
@@ -120,6 +117,7 @@ async function collect(ctx: CommandContext): Promise<number> {
     `copydesk inbox collect: ${setup.readers.map((r) => r.network).join(' and ')}: ` +
       `${added.length ? `${added.join(', ')} new message(s), ${report.outcome.opened} new conversation(s)` : 'nothing new'}` +
       `${report.outcome.answered ? `, ${report.outcome.answered} answered on the network` : ''}` +
+      `${report.outcome.reopened ? `, ${report.outcome.reopened} reopened (the customer wrote again after the answer)` : ''}` +
       `${report.wrote ? ` (recorded in ${store.description})` : ' (nothing written)'}.\n`,
   );
   for (const s of setup.skipped) out(`  not read: ${s}\n`);

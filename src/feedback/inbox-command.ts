@@ -23,7 +23,7 @@ import { openCrisisStore } from '../state/open-crisis-store.ts';
 import { COMMENT_COMMANDS, replyCommandOf } from './comment-command.ts';
 import { inboxCollectCommand, inboxListCommand } from './inbox-collect-command.ts';
 import { createRedactor, secretValues } from '../publish/redact.ts';
-import { createSecretSink } from '../publish/secret-sink.ts';
+import { runSecrets } from '../publish/secret-sink.ts';
 import { resolveChannels } from '../publish/channels.ts';
 import { runIdFrom } from '../publish/publish-command.ts';
 import { openStateStore } from '../state/open-store.ts';
@@ -288,9 +288,7 @@ async function sendCmd(args: string[], ctx: CommandContext): Promise<number> {
     return 1;
   }
   const { config } = loaded;
-  const envSecrets = secretValues(ctx.env);
-  const redact = createRedactor(envSecrets);
-  const onSecret = createSecretSink({ redactor: redact, inActions: ctx.env.GITHUB_ACTIONS === 'true', write: ctx.out, alreadyMasked: envSecrets });
+  const { redact, onSecret } = runSecrets(ctx.env, ctx.out);
   const setup = resolveChannels({ root: ctx.root, config, env: ctx.env, onSecret });
   let verifySource;
   if (ctx.env.GITHUB_TOKEN && ctx.env.GITHUB_REPOSITORY) {

@@ -69,7 +69,18 @@ export function inboxView(conversations: readonly Conversation[], settings: Feed
   const week = weekStart(now, hours.zone);
   const times = conversations
     .filter((c) => c.answered && c.answered.at >= week && c.answered.at <= now)
-    .map((c) => businessMsBetween(hours, c.openedAt, c.answered!.at));
+    // From when the clock last started (a reopened conversation counts its latest wait), never below 0.
+    .map((c) => Math.max(0, businessMsBetween(hours, clockStart(c), c.answered!.at)));
   const m = median(times);
   return { open, closed, overdue: open.filter((e) => e.clock!.overdue).length, medianFirstResponse: m === null ? null : { ms: m, count: times.length }, weekStart: week };
+}
+
+/**
+ * The inbox in one line, as `copydesk status` prints it and the status page says it: how many
+ * customers wait for an answer and how many are past the first-response target.
+ */
+export function inboxSummary(view: Pick<InboxView, 'open' | 'overdue'>): string {
+  if (view.open.length === 0) return 'No customer is waiting for an answer.';
+  const n = view.open.length;
+  return `${n} conversation${n === 1 ? '' : 's'} waiting for an answer${view.overdue ? `, ${view.overdue} past the first-response target` : ''}.`;
 }

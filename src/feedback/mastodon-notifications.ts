@@ -211,12 +211,17 @@ export function createMastodonReader(opts: MastodonReaderOptions): FeedbackReade
       const ctx = await context(conversation.root.id);
       if (!ctx.ok) return ctx;
       const customer = new Set(conversation.messages.filter((m) => !m.fromTeam).map((m) => m.ref.id));
+      // A reopened conversation is answered only by a reply after its previous answer.
+      const after = conversation.answered?.at ?? -Infinity;
+      const timeOf = (s: { created_at?: string }) => {
+        const at = Date.parse(s.created_at ?? '');
+        return Number.isFinite(at) ? at : 0;
+      };
       const reply = ctx.descendants
-        .filter((s) => s.account?.id === who.id && isStr(s.in_reply_to_id) && customer.has(s.in_reply_to_id))
+        .filter((s) => s.account?.id === who.id && isStr(s.in_reply_to_id) && customer.has(s.in_reply_to_id) && timeOf(s) > after)
         .sort((a, b) => compareMastodonIds(a.id, b.id))[0];
       if (!reply) return { ok: true };
-      const at = Date.parse(reply.created_at ?? '');
-      return { ok: true, reply: { ref: ref(reply), at: Number.isFinite(at) ? at : 0 } };
+      return { ok: true, reply: { ref: ref(reply), at: timeOf(reply) } };
     },
 
     async filters(): Promise<FiltersResult> {

@@ -280,7 +280,8 @@ async function markAnswered(o: ReplySendOptions, d: DraftEvent, replyId: string,
     if (text) {
       try {
         const c = JSON.parse(text) as Conversation;
-        if (!c.answered) {
+        // Not yet answered, or reopened (the customer wrote again after an earlier answer).
+        if (!c.answered || (c.status === 'open' && c.answered.by !== `reply:${replyId}`)) {
           c.answered = { at: at.getTime(), by: `reply:${replyId}`, ...(ref ? { ref: { id: ref.uri ?? ref.id, ...(ref.cid ? { cid: ref.cid } : {}), ...(ref.url ? { url: ref.url } : {}) } } : {}) };
           if (c.status === 'open') c.status = 'answered';
           writes[path] = `${JSON.stringify(c, null, 2)}\n`;

@@ -46,6 +46,18 @@ export function threadConversations(
           tone: { level: UNSCORED_TONE.level, because: [] },
           status: 'open',
         };
+    // The customer wrote again after the team's answer: the conversation needs an answer again, and
+    // its response clock starts when copydesk saw the new message (as for a new conversation). A
+    // conversation a person closed as needing no reply (spam, abuse) stays closed: the message is
+    // kept, and `/reopen` brings it back. The previous answer stays recorded: only a team reply
+    // after it answers the reopened conversation (the readers' `teamReply`).
+    if (before && before.status === 'answered' && !message.fromTeam && before.answered && message.createdAt > before.answered.at) {
+      // `conv` is this function's own copy; the overdue mention may happen again for the new clock.
+      conv.status = 'open';
+      conv.reopenedAt = seenAt;
+      delete conv.overdueNotifiedAt;
+      delete conv.overdueCommentedAt;
+    }
     // Oldest first by the customer's time; ties keep arrival order (sort is stable).
     conv.messages = [...conv.messages].sort((a, b) => a.createdAt - b.createdAt);
     changed.set(id, conv);

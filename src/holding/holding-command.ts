@@ -8,8 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs, UsageError, type Command, type CommandContext } from '../cli/context.ts';
 import { fmtInZone } from '../post/time.ts';
 import { resolveChannels } from '../publish/channels.ts';
-import { createRedactor, secretValues } from '../publish/redact.ts';
-import { createSecretSink } from '../publish/secret-sink.ts';
+import { runSecrets } from '../publish/secret-sink.ts';
 import { actorName } from '../cli/actor.ts';
 import { loadStatement } from './holding.ts';
 import { appendHoldingLog } from './holding-log.ts';
@@ -82,9 +81,7 @@ export const holdingCommand: Command = async (args, ctx) => {
   const { post } = found;
   for (const w of found.warnings) ctx.err(`warning: ${w.file}:${w.line}: ${w.message}\n`);
 
-  const envSecrets = secretValues(ctx.env);
-  const redact = createRedactor(envSecrets);
-  const onSecret = createSecretSink({ redactor: redact, inActions: ctx.env.GITHUB_ACTIONS === 'true', write: ctx.out, alreadyMasked: envSecrets });
+  const { redact, onSecret } = runSecrets(ctx.env, ctx.out);
   const setup = resolveChannels({ root: ctx.root, config, env: ctx.env, onSecret });
   const approve = await approvalFor(ctx);
   if (approve === 'missing') {

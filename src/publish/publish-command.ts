@@ -21,8 +21,7 @@ import { resolveChannels } from './channels.ts';
 import { syncFailuresIssue } from './failures-issue.ts';
 import { formatReportText, formatSummaryMarkdown } from './format-report.ts';
 import { publish, type ApprovalVerdict } from './publisher.ts';
-import { createRedactor, secretValues } from './redact.ts';
-import { createSecretSink } from './secret-sink.ts';
+import { runSecrets } from './secret-sink.ts';
 import { clearFailures } from './retry.ts';
 import { readLastRecords, writeRunRecords } from './run-record.ts';
 import { syncStateRewrittenIssue } from './state-rewritten-issue.ts';
@@ -78,9 +77,7 @@ export const publishCommand: Command = async (args, ctx) => {
   const config = loaded.config;
   // One redactor for the run: the environment's secrets now, session tokens as they are minted
   // (masked in the Actions log at that moment too). Every writer below goes through it.
-  const envSecrets = secretValues(ctx.env);
-  const redact = createRedactor(envSecrets);
-  const onSecret = createSecretSink({ redactor: redact, inActions: ctx.env.GITHUB_ACTIONS === 'true', write: ctx.out, alreadyMasked: envSecrets });
+  const { redact, onSecret } = runSecrets(ctx.env, ctx.out);
   const setup = resolveChannels({ root: ctx.root, config, env: ctx.env, onSecret });
   const out = (t: string) => ctx.out(redact(t));
   const err = (t: string) => ctx.err(redact(t));

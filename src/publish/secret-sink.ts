@@ -7,7 +7,7 @@
  *
  * The writer is injected (the command's `ctx.out`): the core never touches process.stdout.
  */
-import type { Redactor } from './redact.ts';
+import { createRedactor, secretValues, type Redactor } from './redact.ts';
 
 /** Registers a secret value; safe to call again with the same value. */
 export type SecretSink = (secret: string) => void;
@@ -47,4 +47,26 @@ export function createSecretSink(opts: SecretSinkOptions): SecretSink {
     const lines = secret.includes('\n') ? [secret, ...secret.split(/\r?\n/).filter((l) => l.trim().length >= 4)] : [secret];
     for (const l of lines) opts.write(`::add-mask::${escapeCommandValue(l)}\n`);
   };
+}
+
+/** What every command that talks to a network starts with: {@link runSecrets}. */
+export interface RunSecrets {
+  /** The environment's secret values (already masked by the runner). */
+  envSecrets: string[];
+  /** The run's one redactor: environment secrets now, minted tokens as they arrive. */
+  redact: Redactor;
+  /** Where a channel hands each credential it holds or mints. */
+  onSecret: SecretSink;
+}
+
+/**
+ * The one redactor and secret sink of a run, from the command's environment and writer. Every
+ * command that builds channels (publish, retract, holding, inbox collect and send) starts here,
+ * so none can forget to mask a token a channel mints.
+ */
+export function runSecrets(env: Readonly<Record<string, string | undefined>>, write: (text: string) => void): RunSecrets {
+  const envSecrets = secretValues(env);
+  const redact = createRedactor(envSecrets);
+  const onSecret = createSecretSink({ redactor: redact, inActions: env.GITHUB_ACTIONS === 'true', write, alreadyMasked: envSecrets });
+  return { envSecrets, redact, onSecret };
 }

@@ -17,8 +17,7 @@ import { ID_PATTERN } from '../post/parse-post.ts';
 import { resolveChannels } from '../publish/channels.ts';
 import { createOutboxChannel, OUTBOX_DIR } from '../publish/outbox.ts';
 import { runIdFrom } from '../publish/publish-command.ts';
-import { createRedactor, secretValues } from '../publish/redact.ts';
-import { createSecretSink } from '../publish/secret-sink.ts';
+import { runSecrets } from '../publish/secret-sink.ts';
 import { openStateStore } from '../state/open-store.ts';
 import { retract, type PartOutcome, type RetractResult } from './retract.ts';
 
@@ -91,9 +90,7 @@ export const retractCommand: Command = async (args, ctx) => {
     return 1;
   }
   const config = loaded.config;
-  const envSecrets = secretValues(ctx.env);
-  const redact = createRedactor(envSecrets);
-  const onSecret = createSecretSink({ redactor: redact, inActions: ctx.env.GITHUB_ACTIONS === 'true', write: ctx.out, alreadyMasked: envSecrets });
+  const { redact, onSecret } = runSecrets(ctx.env, ctx.out);
   const setup = resolveChannels({ root: ctx.root, config, env: ctx.env, onSecret });
   const out = (t: string) => ctx.out(redact(t));
   const err = (t: string) => ctx.err(redact(t));

@@ -12,8 +12,9 @@ const HELP = `Usage: copydesk status
 
 Shows whether publishing is frozen (why, by whom, since when), the last successful publisher run,
 open failures from the ledger, the next quiet period, when each token in the credentials
-register expires (Threads and LinkedIn: 60 days after \`rotated\`), and the networks' notification
-filters that keep customers out of the feedback inbox (stored by \`copydesk inbox collect\`).
+register expires (Threads and LinkedIn: 60 days after \`rotated\`), how many customers wait for an
+answer in the feedback inbox (and how many are past the first-response target), and the networks'
+notification filters that keep customers out of the inbox (both stored by \`copydesk inbox collect\`).
 `;
 
 export const statusCommand: Command = async (args, ctx) => {
@@ -31,8 +32,14 @@ export const statusCommand: Command = async (args, ctx) => {
     credentialExpiries: credentialExpiries(repo.config.credentials, ctx.now.getTime(), repo.config.credentialNoticeDays),
     runLink: (id) => runUrl(id, { server: ctx.env.GITHUB_SERVER_URL, repository: ctx.env.GITHUB_REPOSITORY }),
   }));
-  // The feedback inbox's filter warnings (src/feedback/notification-filters.ts), stored by `inbox collect`.
-  const { filterWarningsText, readFilterWarnings } = await import('../feedback/notification-filters.ts');
+  // The feedback inbox: the same counts as the site's status page (one inboxView for both), then
+  // the filter warnings (src/feedback/notification-filters.ts), both stored by `inbox collect`.
+  const [{ filterWarningsText, readFilterWarnings }, { readConversations }, { inboxSummary, inboxView }] = await Promise.all([
+    import('../feedback/notification-filters.ts'), import('../feedback/conversation-store.ts'), import('../feedback/inbox-listing.ts'),
+  ]);
+  const conversations = await readConversations(store);
+  const inbox = inboxView(conversations.conversations, repo.config.feedback, repo.config.lang, ctx.now.getTime());
+  ctx.out(`Inbox:      ${inboxSummary(inbox)}${inbox.open.length ? ' (`copydesk inbox` lists them)' : ''}${conversations.problems.length ? ` ${conversations.problems.length} conversation file(s) cannot be read: ${conversations.problems.map((p) => p.path).join(', ')}` : ''}\n`);
   ctx.out(filterWarningsText(await readFilterWarnings(store)));
   if (repo.configProblems.length) ctx.err(`Note: ${repo.configProblems.length} problem(s) in copydesk.config.yaml; quiet periods shown may be incomplete. Run copydesk check.\n`);
   return 0;

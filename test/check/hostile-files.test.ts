@@ -100,29 +100,42 @@ describe('a few hundred generated hostile files', () => {
     expect(ms).toBeLessThan(180_000);
   });
 
-  // Skipped: the generated slow post no longer exceeds the 0.2 s per-file limit on this machine, so
-  // the test fails whether or not the time limit works (seen on untouched main too). It needs a post
-  // that is provably slow within the 5,000-character limit; until then the limit is untested (issue 10 note).
-  it.skip('a file that keeps a worker busy too long is stopped; the files after it keep their verdicts', { timeout: 240_000 }, async () => {
+  // No post within the size limits is slow any more (5,000 characters of English take a few ms),
+  // so the limit is set below what any file takes: 1 ms. Which files finish under it depends on
+  // the machine (the first ones, while the worker warms up, never do); what must hold whatever the
+  // timing is that a file over the limit gets the "took too long" verdict, its worker is replaced,
+  // and every file after it still gets its own real verdict.
+  it('a file that keeps a worker busy too long is stopped; the files after it keep their verdicts', { timeout: 240_000 }, async () => {
     const root = await mkdtemp(join(tmpdir(), 'copydesk-slow-'));
     dirs.push(root);
     await mkdir(join(root, 'posts'), { recursive: true });
     await writeFile(join(root, 'copydesk.config.yaml'), 'timezone: Europe/Warsaw\nchannels:\n  bluesky: {}\n');
     const files: string[] = [];
     const put = async (file: string, text: string) => {
-      await writeFile(join(root, file), text.replace('channels: [bluesky, mastodon]', 'channels: [bluesky]'));
+      // `lang: en`: the English checks (the part that is timed) run on every file, whatever a
+      // language detector makes of a short sentence.
+      await writeFile(join(root, file), text.replace('channels: [bluesky, mastodon]', 'channels: [bluesky]\nlang: en'));
       files.push(file);
     };
+    // 200 files: the English checks go to worker threads only from 200 files on (WORKER_THRESHOLD).
     for (let i = 0; i < 200; i++) await put(`posts/a-${String(i).padStart(3, '0')}.md`, FM(`a-${i}`) + GOOD[i % GOOD.length]!);
-    // Within every size limit, but ~0.5 s of work on a quiet machine for the Markdown-to-text step
-    // (nested emphasis), against a 0.2 s limit; the ordinary posts take a few milliseconds each.
-    await put('posts/m-slow.md', FM('m-slow') + '*_'.repeat(2400));
     await put('posts/z-profane.md', FM('z-profane') + 'No shit, the bread is good.');
-    const r = await runCli(['--format', 'json', ...files], { root, env: { COPYDESK_WORKERS: '1', COPYDESK_FILE_TIMEOUT: '0.2' } });
+    const r = await runCli(['--format', 'json', ...files], { root, env: { COPYDESK_WORKERS: '1', COPYDESK_FILE_TIMEOUT: '0.001' } });
     expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
     const findings = JSON.parse(r.stdout) as Finding[];
-    expect(findings.filter((d) => d.file === 'posts/m-slow.md')).toContainEqual(expect.objectContaining({ line: 1, severity: 'error', ruleId: 'took-too-long', message: 'the English checks took too long on this post (more than 0.2 s) and were stopped; the other files were checked' }));
-    expect(findings.filter((d) => d.file === 'posts/z-profane.md').map((d) => [d.severity, d.ruleId])).toEqual([['error', 'shit']]);
-    expect(findings.filter((d) => d.file.startsWith('posts/a-'))).toEqual([]);
+    const stopped = new Set(findings.filter((d) => d.ruleId === 'took-too-long').map((d) => d.file));
+    expect(stopped.size).toBeGreaterThan(0);
+    expect(findings.filter((d) => d.ruleId === 'took-too-long')).toContainEqual(expect.objectContaining({ line: 1, severity: 'error', message: 'the English checks took too long on this post (more than 0.001 s) and were stopped; the other files were checked' }));
+    // The files that were not stopped have their real verdicts: nothing on the good ones, the
+    // profanity on the profane one. (How many come through under 1 ms depends on the machine's
+    // load, so no count is asserted: on a busy machine every file may be stopped.)
+    const finished = files.filter((f) => !stopped.has(f));
+    for (const f of finished) {
+      const expected = f === 'posts/z-profane.md' ? [['error', 'shit']] : [];
+      expect([f, findings.filter((d) => d.file === f).map((d) => [d.severity, d.ruleId])]).toEqual([f, expected]);
+    }
+    // A stopped post is told once, and nothing else is wrong with it (only its English checks stopped).
+    for (const f of stopped) expect([f, findings.filter((d) => d.file === f && d.severity === 'error').map((d) => d.ruleId)]).toEqual([f, ['took-too-long']]);
   });
 });

@@ -155,6 +155,45 @@ describe('collecting Mastodon mentions', () => {
     expect(f.requests.filter((q) => q.path.endsWith('/context')).length).toBe(before);
   });
 
+  test('the customer writing again after the answer reopens the conversation; only a later team reply answers it again', async () => {
+    const f = await fake();
+    const store = await dirStore();
+    const maria = f.addAccount('maria');
+    const root = await teamPost(f, 'New rye on Friday');
+    const ask = f.receiveMention(maria, '@copydesk Is it vegan?', { inReplyTo: root });
+    await collect(store, f);
+    f.now += 10 * 60_000;
+    const reply = (text: string, to: string, key: string) => fetch(`${f.url}/api/v1/statuses`, { method: 'POST', headers: { Authorization: `Bearer ${f.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify({ status: text, in_reply_to_id: to }) }).then(async (res) => ((await res.json()) as { id: string }).id);
+    const first = await reply('@maria Yes, no milk or eggs', ask.id, 'a1');
+    await collect(store, f, 'run-2');
+    const answeredAt = f.now;
+    expect((await conversations(store))[0]).toMatchObject({ status: 'answered', answered: { ref: { id: first } } });
+
+    // An hour later she asks again under the team's answer.
+    f.now += 60 * 60_000;
+    const again = f.receiveMention(maria, '@copydesk And is there sesame in it?', { inReplyTo: first });
+    const r = await collect(store, f, 'run-3');
+    expect(r.outcome.reopened).toBe(1);
+    let c = (await conversations(store))[0]!;
+    expect(c.status).toBe('open');
+    expect(c.reopenedAt).toBe(f.now);
+    expect(c.messages.map((m) => m.text)).toEqual(['@copydesk Is it vegan?', '@copydesk And is there sesame in it?']);
+    // The earlier answer is kept, and it does not answer the new question.
+    expect(c.answered).toMatchObject({ at: answeredAt, ref: { id: first } });
+    f.now += 5 * 60_000;
+    expect((await collect(store, f, 'run-4')).outcome.answered).toBe(0);
+    expect((await conversations(store))[0]!.status).toBe('open');
+
+    // The team answers the new question: answered again, by that reply.
+    f.now += 5 * 60_000;
+    const second = await reply('@maria Yes, on the crust', again.id, 'a2');
+    expect((await collect(store, f, 'run-5')).outcome.answered).toBe(1);
+    c = (await conversations(store))[0]!;
+    expect(c).toMatchObject({ status: 'answered', answered: { at: f.now, ref: { id: second } } });
+    // Taken in once: running again changes nothing.
+    expect((await collect(store, f, 'run-6')).outcome).toMatchObject({ reopened: 0, answered: 0 });
+  });
+
   test('the notification policy: filtered mentions are collected and marked, dropped ones warned about', async () => {
     const f = await fake();
     const store = await dirStore();

@@ -81,6 +81,10 @@ describe('copydesk inbox (subprocess)', () => {
     const status = await cli(root, ['status'], later);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/Inbox: the networks' notification filters keep customers out of sight:\n  ! Mastodon drops notifications from people you don't follow/);
+    // The same counts as the site's status page (one inboxView): a week later both are overdue.
+    expect(status.stdout).toMatch(/\nInbox: {6}2 conversations waiting for an answer(, \d past the first-response target)?\. \(`copydesk inbox` lists them\)\n/);
+    const weekLater = await cli(root, ['status'], { ...env, COPYDESK_NOW: new Date(f.now + 7 * 86_400_000).toISOString() });
+    expect(weekLater.stdout).toContain('\nInbox:      2 conversations waiting for an answer, 2 past the first-response target.');
     for (const out of [first.stdout, again.stdout, listed.stdout]) expect(out).not.toContain(f.token);
   });
 

@@ -19,5 +19,10 @@ export function tooComplex(file: string, e: unknown): Diagnostic {
 }
 
 export function tookTooLong(file: string, ms: number): Diagnostic {
-  return diag(file, { line: 1 }, 'error', TOOK_TOO_LONG, `the English checks took too long on this post (more than ${Math.round(ms / 100) / 10} s) and were stopped; the other files were checked`, 'Shorten or simplify the text (long runs of punctuation, nested formatting), then run the check again.');
+  return diag(file, { line: 1 }, 'error', TOOK_TOO_LONG, `the English checks took too long on this post (more than ${seconds(ms)} s) and were stopped; the other files were checked`, 'Shorten or simplify the text (long runs of punctuation, nested formatting), then run the check again.');
+}
+
+/** A limit in seconds as people write it: 20, 0.2, 0.005 (never "0" for a limit under 0.05 s). */
+function seconds(ms: number): string {
+  return String(ms >= 100 ? Math.round(ms / 100) / 10 : Number((ms / 1000).toPrecision(2)));
 }
