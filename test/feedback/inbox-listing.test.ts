@@ -38,6 +38,18 @@ describe('inbox view', () => {
     expect(v.closed[0]!.conversation.id).toBe(list[1]!.id); // newest answer first
   });
 
+  it('a conversation the customer reopened counts its latest wait, from the reopening to the new answer', () => {
+    const at = (iso: string) => Date.parse(iso);
+    // Opened Monday 09:00 local, answered, then she wrote again Tuesday 10:00 local; answered 10:20.
+    const reopened = conversation([message('Hi', { at: at('2027-03-08T08:00:00Z') }), message('One more thing', { at: at('2027-03-09T09:00:00Z') })], {
+      status: 'answered', reopenedAt: at('2027-03-09T09:00:00Z'), answered: { at: at('2027-03-09T09:20:00Z'), by: 'network' },
+    });
+    expect(inboxView([reopened], settings, 'en', NOW).medianFirstResponse).toEqual({ ms: 20 * 60_000, count: 1 });
+    // While it waits again, its clock runs from the reopening: due 2 h later, 12:00 local.
+    const waiting = { ...reopened, status: 'open' as const, answered: { at: at('2027-03-08T08:30:00Z'), by: 'network' as const } };
+    expect(inboxView([waiting], settings, 'en', at('2027-03-09T10:00:00Z')).open[0]!.clock).toMatchObject({ dueAt: at('2027-03-09T11:00:00Z'), overdue: false });
+  });
+
   it('a private conversation\'s row has no words, no author and no link; a public one has them', () => {
     const secret = conversation([message('my address is 12 Long Lane', { at: NOW - 60_000, handle: 'hidden@mastodon.example', visibility: 'direct' })], { issue: 7 });
     const open = conversation([message('Is the rye vegan?', { at: NOW - 60_000 })], { issue: 8 });
